@@ -1,0 +1,73 @@
+"""ember: a deep learning framework with PyTorch's API, written in Python on NumPy.
+
+``import ember as torch`` and a PyTorch program runs and prints the same numbers.
+"""
+from . import dtypes as _dtypes
+from .dtypes import (bool, double, dtype, float, float16, float32, float64, half, int, int8, int16, int32,  # noqa: A004
+                     int64, long, short, uint8, get_default_dtype, set_default_dtype, promote_types)
+from .device import device
+from .tensor import Size, Tensor
+from ._tensor_str import set_printoptions
+from . import autograd
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones,
+                       ones_like, tensor, zeros, zeros_like)
+from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, rand, rand_like,
+                     randint, randn, randn_like, seed, set_rng_state)
+from .ops.arithmetic import add, div, floor_divide, mul, neg, pow, remainder, sub  # noqa: A004
+from .ops.unary import abs, absolute, exp, log, relu, sigmoid, sign, sqrt, tanh  # noqa: A004
+from .ops.reduction import argmax, argmin, max, maximum, mean, min, minimum, sum  # noqa: A004
+from .ops.linalg import addmm, bmm, dot, matmul, mm, mv
+from .ops.view import (flatten, narrow, permute, reshape, select, squeeze, swapaxes, swapdims, t, transpose,
+                       unbind, unsqueeze)
+from .ops.joining import cat, concat, concatenate, stack
+from .ops.selection import clamp, clamp_max, clamp_min, where
+from .ops.comparison import (bitwise_and, bitwise_not, bitwise_or, bitwise_xor, eq, equal, ge, gt, le,
+                             logical_and, logical_not, logical_or, logical_xor, lt, ne)
+from .ops.conversion import clone
+from . import return_types
+
+clip = clamp
+multiply, subtract, divide, true_divide, negative = mul, sub, div, div, neg
+
+
+def result_type(tensor1, tensor2):
+    """The dtype an arithmetic op on these two operands returns (PyTorch's promotion)."""
+    from .ops.promotion import operand_dtype
+    return operand_dtype(tensor1, tensor2)
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def numel(input):
+    return input.numel()
+
+
+def detach(input):
+    return input.detach()
+
+
+def _typed_tensor_class(name, dt):
+    """Legacy constructors such as ``torch.FloatTensor([1, 2])`` or ``torch.LongTensor(3)``."""
+    def __new__(cls, *args):
+        return Tensor(*args, dtype=dt)
+    return type(name, (), {"__new__": __new__})
+
+
+FloatTensor = _typed_tensor_class("FloatTensor", float32)
+DoubleTensor = _typed_tensor_class("DoubleTensor", float64)
+HalfTensor = _typed_tensor_class("HalfTensor", float16)
+LongTensor = _typed_tensor_class("LongTensor", int64)
+IntTensor = _typed_tensor_class("IntTensor", int32)
+ShortTensor = _typed_tensor_class("ShortTensor", int16)
+CharTensor = _typed_tensor_class("CharTensor", int8)
+ByteTensor = _typed_tensor_class("ByteTensor", uint8)
+BoolTensor = _typed_tensor_class("BoolTensor", bool)
+
+__version__ = "0.1.0"

@@ -1,0 +1,157 @@
+"""The backward engine: walk the graph from the roots in topological order and deliver gradients."""
+from ..backend import zeros_array
+from .grad_mode import STATE
+from .node import AccumulateGrad
+
+
+def _topological_order(roots):
+    """Nodes reachable from ``roots``, each before every node it feeds gradients to."""
+    order, seen = [], set()
+    for root in roots:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(root.next_functions))]
+        while stack:
+            node, children = stack[-1]
+            for child, _ in children:
+                if child is not None and child not in seen:
+                    seen.add(child)
+                    stack.append((child, iter(child.next_functions)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    order.reverse()
+    return order
+
+
+def _needed(order, targets):
+    """The nodes from which some target can be reached (only those need to run)."""
+    needed = set()
+    for node in reversed(order):
+        if node in targets or any(c in needed for c, _ in node.next_functions if c is not None):
+            needed.add(node)
+    return needed
+
+
+def run_backward(roots, root_grads, retain_graph, create_graph, targets=None, accumulate=True):
+    """Backpropagate ``root_grads`` from the ``(node, output_nr)`` roots.
+
+    ``targets`` maps ``(node, output_nr)`` to a slot index: their gradients are captured into the returned
+    list instead of (``accumulate=False``) or as well as being delivered further.
+    """
+    buffers = {}
+    for (node, nr), grad in zip(roots, root_grads):
+        _add_to_buffer(buffers, node, nr, grad)
+    order = _topological_order([node for node, _ in roots])
+    needed = _needed(order, {node for node, _ in targets}) if targets else None
+    captured = [None] * len(targets) if targets else None
+    prev = STATE.enabled
+    STATE.enabled = create_graph
+    try:
+        for node in order:
+            grads = buffers.pop(node, None)
+            if grads is None or (needed is not None and node not in needed):
+                continue
+            grads = _call_pre_hooks(node, grads)
+            if targets:
+                _capture(node, grads, targets, captured)
+                if not accumulate and isinstance(node, AccumulateGrad):
+                    continue
+            if isinstance(node, AccumulateGrad):
+                _accumulate(node.variable, grads[0], create_graph)
+                continue
+            _run_node(node, grads, buffers, retain_graph)
+    finally:
+        STATE.enabled = prev
+    return captured
+
+
+def _add_to_buffer(buffers, node, nr, grad):
+    slots = buffers.get(node)
+    if slots is None:
+        slots = buffers[node] = [None] * (len(node._out_meta) if node._multi_output else 1)
+    slots[nr] = grad if slots[nr] is None else slots[nr] + grad
+
+
+def _call_pre_hooks(node, grads):
+    """Tensor hooks (which may replace a gradient), then retain_grad, then the node's own pre-hooks."""
+    if node._tensor_hooks:
+        for nr, hooks in node._tensor_hooks.items():
+            for hook in tuple(hooks.values()):
+                if grads[nr] is not None:
+                    new = hook(grads[nr])
+                    if new is not None:
+                        grads[nr] = new
+    if node._retained:
+        for nr, tensor in node._retained.items():
+            if grads[nr] is not None:
+                _accumulate(tensor, grads[nr], STATE.enabled, hooked=True)
+    if node._pre_hooks:
+        for hook in tuple(node._pre_hooks.values()):
+            new = hook(tuple(grads))
+            if new is not None:
+                grads = list(new)
+    return grads
+
+
+def _capture(node, grads, targets, captured):
+    for nr, grad in enumerate(grads):
+        slot = targets.get((node, nr))
+        if slot is not None:
+            captured[slot] = _leaf_hooked(node.variable, grad) if isinstance(node, AccumulateGrad) else grad
+
+
+def _leaf_hooked(variable, grad):
+    if variable._hooks:
+        for hook in tuple(variable._hooks.values()):
+            new = hook(grad)
+            if new is not None:
+                grad = new
+    return grad
+
+
+def _accumulate(variable, grad, create_graph, hooked=False):
+    """Add ``grad`` into ``variable.grad`` like PyTorch: a fresh tensor first, then in place."""
+    if not hooked:
+        grad = _leaf_hooked(variable, grad)
+    if variable._grad is None:
+        variable._grad = grad if create_graph else grad.detach()._own_copy()
+    elif create_graph:
+        variable._grad = variable._grad + grad
+    else:
+        variable._grad._accumulate_(grad)
+    if variable._post_acc_hooks:
+        for hook in tuple(variable._post_acc_hooks.values()):
+            hook(variable)
+
+
+def _run_node(node, grads, buffers, retain_graph):
+    if node._freed:
+        from .node import _FREED
+        raise RuntimeError(_FREED)
+    if node._multi_output and None in grads and node._materialize_grads:
+        grads = _materialize(node, grads)
+    result = node._op.backward(node, *grads)
+    if not isinstance(result, tuple):
+        result = (result,)
+    for (child, nr), grad in zip(node.next_functions, result):
+        if child is not None and grad is not None:
+            _add_to_buffer(buffers, child, nr, grad)
+    if node._hooks:
+        for hook in tuple(node._hooks.values()):
+            hook(result, tuple(grads))
+    if not retain_graph:
+        node._release()
+
+
+def _materialize(node, grads):
+    """Zeros for the outputs of a multi-output node that received no gradient, as PyTorch passes them."""
+    from ..tensor import _wrap
+    out = list(grads)
+    for i, g in enumerate(out):
+        if g is None and node._out_meta[i] is not None:
+            shape, dtype = node._out_meta[i]
+            out[i] = _wrap(zeros_array(shape, getattr(dtype, "np", dtype)))
+    return out

@@ -1,0 +1,127 @@
+"""Function: one class per op, forward on arrays and backward in Tensor ops; also the base of user ops."""
+from .grad_mode import STATE
+from .node import _SAVED_CONST, _SAVED_INPUT, _SAVED_OUTPUT, Node, _NullCtx
+
+_NULL_CTX = _NullCtx()
+Tensor = _wrap = None  # bound by ember.tensor once Tensor exists (it imports this module)
+
+
+def bind_tensor(tensor_cls, wrap):
+    global Tensor, _wrap
+    Tensor, _wrap = tensor_cls, wrap
+
+
+class Function:
+    """Subclass with ``forward(ctx, *args)`` and ``backward(ctx, *grads)``; call with ``apply``.
+
+    A user's Function (this class) receives Tensors in forward, run without recording a graph, as in PyTorch.
+    ember's own ops subclass ``Op`` below, whose forward receives raw arrays.
+    """
+
+    _node_name = None
+    _num_inputs = None   # how many leading arguments can carry gradients; None means all of them
+    _unwrap = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("_node_name") or cls.__name__ + "Backward"
+        cls._backward_cls = type(name, (Node,), {"_op": cls, "__module__": cls.__module__})
+
+    @staticmethod
+    def forward(ctx, *args):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
+                                  "autograd.Function to use it with backward mode AD.")
+
+    @classmethod
+    def apply(cls, *args):
+        return _apply(cls, args, cls._num_inputs)
+
+    @classmethod
+    def apply_n(cls, n, *args):
+        """apply where only the first ``n`` arguments can carry gradients (ops taking a list of tensors)."""
+        return _apply(cls, args, n)
+
+
+class Op(Function):
+    """Base of ember's built-in ops: forward gets arrays in place of Tensors and returns arrays."""
+
+    _unwrap = True
+
+
+def _apply(cls, args, n):
+    if n is None:
+        n = len(args)
+    inputs = args[:n]
+    needs = [isinstance(a, Tensor) and a._requires_grad for a in inputs] \
+        if STATE.enabled else None
+    record = needs is not None and True in needs
+    if record:
+        ctx = cls._backward_cls.__new__(cls._backward_cls)
+        ctx.needs_input_grad = tuple(needs)
+    else:
+        ctx = _NULL_CTX
+    if cls._unwrap:
+        fargs = [a._array if isinstance(a, Tensor) else a for a in inputs]
+        out = cls.forward(ctx, *fargs, *args[n:])
+    else:
+        fargs = [a.detach() if isinstance(a, Tensor) else a for a in inputs]
+        prev = STATE.enabled
+        STATE.enabled = False
+        try:
+            out = cls.forward(ctx, *fargs, *args[n:])
+        finally:
+            STATE.enabled = prev
+    if not record:
+        return _wrap_outputs(out, cls._unwrap)
+    ctx.next_functions = tuple(_edge(a) if need else (None, 0) for a, need in zip(inputs, needs))
+    outputs = _wrap_outputs(out, cls._unwrap, ctx)
+    if ctx._to_save is not None:
+        ctx._saved = tuple(_save(item, inputs, fargs, out, outputs) for item in ctx._to_save)
+        ctx._to_save = None
+    return outputs
+
+
+def _edge(tensor):
+    fn = tensor._grad_fn
+    return (fn, tensor._output_nr) if fn is not None else (tensor._grad_accumulator(), 0)
+
+
+def _wrap_outputs(out, unwrap, ctx=None):
+    """Outputs as Tensors; float outputs of a recorded op get ``ctx`` as grad_fn, others none."""
+    if not isinstance(out, tuple):
+        return _wrap_one(out, 0, unwrap, ctx)
+    if ctx is not None:
+        ctx._multi_output = True
+        ctx._out_meta = tuple((o.shape, o.dtype) if isinstance(o, Tensor) or unwrap else None for o in out)
+    return tuple(_wrap_one(o, i, unwrap, ctx) for i, o in enumerate(out))
+
+
+def _wrap_one(o, i, unwrap, ctx):
+    if not unwrap:
+        if not isinstance(o, Tensor):
+            return o
+        differentiable = ctx is not None and o.dtype.is_floating_point and id(o) not in ctx._non_differentiable
+        o._set_history(ctx if differentiable else None, i)
+        return o
+    t = _wrap(o)
+    if ctx is not None and t.dtype.is_floating_point:
+        t._requires_grad, t._grad_fn, t._output_nr = True, ctx, i
+    return t
+
+
+def _save(item, inputs, fargs, out, outputs):
+    """Record what forward saved: an input (with its version), an output, or a constant."""
+    if item is None or not hasattr(item, "shape"):
+        return (_SAVED_CONST, item, None, None, None, 0)
+    for t, a in zip(inputs, fargs):
+        if item is a and t is not a and hasattr(t, "_version_counter"):
+            return (_SAVED_INPUT, t, t._version_counter, t._version_counter[0], t._describe(), 0)
+    single = not isinstance(out, tuple)
+    for i, (o, t) in enumerate(zip((out,) if single else out, (outputs,) if single else outputs)):
+        if item is o or item is t:
+            return (_SAVED_OUTPUT, t._array, t._version_counter, t._version_counter[0], t._describe(), i)
+    return (_SAVED_CONST, item if isinstance(item, Tensor) else _wrap(item), None, None, None, 0)

@@ -1,0 +1,273 @@
+"""Elementwise arithmetic: add, sub, mul, div, neg, pow, floor_divide, remainder."""
+from ..autograd.function import Op
+from ..backend import xp_of
+from . import promotion
+from .broadcast import sum_to_shape
+
+
+def _shape(x):
+    return getattr(x, "shape", None)
+
+
+class _Binary(Op):
+    """Forward gets both operands already cast to the result dtype; backward reduces to each input's shape."""
+
+    _num_inputs = 2
+
+    @classmethod
+    def _record(cls, ctx, a, b):
+        ctx.a_meta = (_shape(a), getattr(a, "dtype", None))
+        ctx.b_meta = (_shape(b), getattr(b, "dtype", None))
+
+    @staticmethod
+    def _grads(ctx, grad_a, grad_b):
+        """The two input gradients, each only if needed, reduced to its input's shape and dtype."""
+        need_a, need_b = ctx.needs_input_grad
+        ga = sum_to_shape(grad_a(), *ctx.a_meta) if need_a else None
+        gb = sum_to_shape(grad_b(), *ctx.b_meta) if need_b else None
+        return ga, gb
+
+
+class Add(_Binary):
+    _node_name = "AddBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, dt, alpha=1):
+        Add._record(ctx, a, b)
+        ctx.alpha = alpha
+        a, b = promotion.cast(a, dt), promotion.cast(b, dt)
+        return a + b if alpha == 1 else a + b * alpha
+
+    @staticmethod
+    def backward(ctx, grad):
+        alpha = ctx.alpha
+        return _Binary._grads(ctx, lambda: grad, lambda: grad if alpha == 1 else grad * alpha)
+
+
+class Sub(_Binary):
+    _node_name = "SubBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, dt, alpha=1):
+        Sub._record(ctx, a, b)
+        ctx.alpha = alpha
+        a, b = promotion.cast(a, dt), promotion.cast(b, dt)
+        return a - b if alpha == 1 else a - b * alpha
+
+    @staticmethod
+    def backward(ctx, grad):
+        alpha = ctx.alpha
+        return _Binary._grads(ctx, lambda: grad, lambda: -grad if alpha == 1 else grad * -alpha)
+
+
+class Mul(_Binary):
+    _node_name = "MulBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        Mul._record(ctx, a, b)
+        a, b = promotion.cast(a, dt), promotion.cast(b, dt)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1:2] == (True,) else None,
+                              b if ctx.needs_input_grad[:1] == (True,) else None)
+        return a * b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return _Binary._grads(ctx, lambda: grad * b, lambda: grad * a)
+
+
+class Div(_Binary):
+    _node_name = "DivBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        Div._record(ctx, a, b)
+        a, b = promotion.cast(a, dt), promotion.cast(b, dt)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1:2] == (True,) else None, b)
+        return a / b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return _Binary._grads(ctx, lambda: grad / b, lambda: -grad * a / (b * b))
+
+
+class Neg(Op):
+    _node_name = "NegBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return -a
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+class Pow(_Binary):
+    _node_name = "PowBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        Pow._record(ctx, a, b)
+        a, b = promotion.cast(a, dt), promotion.cast(b, dt)
+        _check_integer_power(a, b)
+        out = a ** b
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        return _Binary._grads(ctx, lambda: grad * b * a ** (b - 1), lambda: grad * out * _log_or_zero(a))
+
+
+class PowScalar(Op):
+    """tensor ** python number: PowBackward0 in PyTorch."""
+
+    _node_name = "PowBackward0"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, exponent, dt):
+        a = promotion.cast(a, dt)
+        _check_integer_power(a, exponent)
+        ctx.exponent = exponent
+        ctx.save_for_backward(a)
+        return a ** exponent
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        e = ctx.exponent
+        if e == 0:
+            return grad * 0
+        return grad * e * a ** (e - 1) if e != 2 else grad * 2 * a
+
+
+def _log_or_zero(a):
+    """log(a) where a != 0 and 0 elsewhere, so 0 ** b has a finite gradient with respect to b."""
+    from ..tensor import where
+    return where(a == 0, 1.0, a).log()
+
+
+def _check_integer_power(a, b):
+    xp = xp_of(a)
+    if a.dtype.kind in "iu" and xp.asarray(b).dtype.kind in "iu" and xp.any(xp.asarray(b) < 0):
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+
+
+class FloorDivide(_Binary):
+    """Division rounded down; its gradient is zero, as in PyTorch."""
+
+    _node_name = "DivBackward2"
+
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        FloorDivide._record(ctx, a, b)
+        a, b = promotion.cast(a, dt), promotion.cast(b, dt)
+        return xp_of(a).floor_divide(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _Binary._grads(ctx, lambda: grad * 0, lambda: grad * 0)
+
+
+class TruncDivide(FloorDivide):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        TruncDivide._record(ctx, a, b)
+        a, b = promotion.cast(a, dt), promotion.cast(b, dt)
+        xp = xp_of(a)
+        if a.dtype.kind == "f":
+            return xp.trunc(a / b)
+        q = xp.floor_divide(a, b)
+        return q + ((q < 0) & (q * b != a))
+
+
+class Remainder(_Binary):
+    _node_name = "RemainderBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        Remainder._record(ctx, a, b)
+        a, b = promotion.cast(a, dt), promotion.cast(b, dt)
+        ctx.save_for_backward(a, b)
+        return xp_of(a).remainder(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return _Binary._grads(ctx, lambda: grad, lambda: -grad * (a / b).floor())
+
+
+# ---- public functions (also bound as Tensor methods) ----
+from ..tensor import Tensor, _out, tensor_like_scalar  # noqa: E402
+
+
+def add(input, other, *, alpha=1, out=None):
+    dt = promotion.operand_dtype(input, other)
+    return _out(Add.apply(input, other, dt.np, alpha), out)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    dt = promotion.operand_dtype(input, other)
+    if dt.np.kind == "b":
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    return _out(Sub.apply(input, other, dt.np, alpha), out)
+
+
+def mul(input, other, *, out=None):
+    return _out(Mul.apply(input, other, promotion.operand_dtype(input, other).np), out)
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    dt = promotion.operand_dtype(input, other)
+    if rounding_mode is None:
+        return _out(Div.apply(input, other, promotion.float_dtype(dt).np), out)
+    if rounding_mode not in ("floor", "trunc"):
+        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                         f"'{rounding_mode}'")
+    _check_int_zero_division(other, dt)
+    op = FloorDivide if rounding_mode == "floor" else TruncDivide
+    return _out(op.apply(input, other, dt.np), out)
+
+
+def _check_int_zero_division(other, dt):
+    if dt.np.kind in "iub":
+        arr = other._array if isinstance(other, Tensor) else other
+        if (arr == 0).any() if hasattr(arr, "any") else arr == 0:
+            raise RuntimeError("ZeroDivisionError")
+
+
+def floor_divide(input, other, *, out=None):
+    return div(input, other, rounding_mode="floor", out=out)
+
+
+def remainder(input, other, *, out=None):
+    dt = promotion.operand_dtype(input, other)
+    _check_int_zero_division(other, dt)
+    return _out(Remainder.apply(input, other, dt.np), out)
+
+
+def neg(input, *, out=None):
+    if input.dtype.np.kind == "b":
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    return _out(Neg.apply(input), out)
+
+
+def pow(input, exponent, *, out=None):  # noqa: A001 - PyTorch's name
+    dt = promotion.operand_dtype(input, exponent)
+    if not isinstance(input, Tensor):
+        input = tensor_like_scalar(input, dt)
+    if isinstance(exponent, Tensor):
+        return _out(Pow.apply(input, exponent, dt.np), out)
+    return _out(PowScalar.apply(input, exponent, dt.np), out)
+
+
+def _reflected(fn):
+    """``scalar <op> tensor`` for the non-commutative operators."""
+    return lambda self, other: fn(tensor_like_scalar(other, promotion.operand_dtype(self, other)), self)

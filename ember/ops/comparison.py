@@ -1,0 +1,91 @@
+"""Comparisons and logical/bitwise ops: results carry no gradient."""
+import operator
+
+from ..autograd.function import Op
+from . import promotion
+
+
+class _Compare(Op):
+    _num_inputs = 2
+    _fn = None
+
+    @classmethod
+    def forward(cls, ctx, a, b, dt):
+        return cls._fn(promotion.cast(a, dt), promotion.cast(b, dt))
+
+
+def _compare_op(name, fn):
+    return type(name, (_Compare,), {"_fn": staticmethod(fn)})
+
+
+Eq = _compare_op("Eq", operator.eq)
+Ne = _compare_op("Ne", operator.ne)
+Lt = _compare_op("Lt", operator.lt)
+Le = _compare_op("Le", operator.le)
+Gt = _compare_op("Gt", operator.gt)
+Ge = _compare_op("Ge", operator.ge)
+
+
+class _Bitwise(_Compare):
+    @classmethod
+    def forward(cls, ctx, a, b, dt):
+        if dt.kind == "f":
+            raise RuntimeError(f'"{cls.__name__.lower()}_cpu" not implemented for \'Float\': bitwise and '
+                               "logical operators need integer or bool tensors")
+        return super().forward(ctx, a, b, dt)
+
+
+BitwiseAnd = type("Bitwise_and", (_Bitwise,), {"_fn": staticmethod(operator.and_)})
+BitwiseOr = type("Bitwise_or", (_Bitwise,), {"_fn": staticmethod(operator.or_)})
+BitwiseXor = type("Bitwise_xor", (_Bitwise,), {"_fn": staticmethod(operator.xor)})
+
+
+class BitwiseNot(Op):
+    @staticmethod
+    def forward(ctx, a):
+        if a.dtype.kind == "f":
+            raise TypeError("~ (bitwise_not) is only supported for integer and bool tensors, got a float tensor")
+        return ~a
+
+
+# ---- public functions (also bound as Tensor methods) ----
+from ..tensor import Tensor, _out  # noqa: E402
+
+
+def _binary_fn(op, name):
+    def fn(input, other, *, out=None):
+        return _out(op.apply(input, other, promotion.operand_dtype(input, other).np), out)
+    fn.__name__ = name
+    return fn
+
+
+eq, ne, lt, le, gt, ge = (_binary_fn(op, n) for op, n in
+                          ((Eq, "eq"), (Ne, "ne"), (Lt, "lt"), (Le, "le"), (Gt, "gt"), (Ge, "ge")))
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+bitwise_and = _binary_fn(BitwiseAnd, "bitwise_and")
+bitwise_or = _binary_fn(BitwiseOr, "bitwise_or")
+bitwise_xor = _binary_fn(BitwiseXor, "bitwise_xor")
+
+
+def bitwise_not(input, *, out=None):
+    return _out(BitwiseNot.apply(input), out)
+
+
+def logical_not(input, *, out=None):
+    return _out(eq(input, 0), out)
+
+
+def logical_and(input, other, *, out=None):
+    return _out(bitwise_and(ne(input, 0), ne(other, 0) if isinstance(other, Tensor) else bool(other)), out)
+
+
+def logical_or(input, other, *, out=None):
+    return _out(bitwise_or(ne(input, 0), ne(other, 0) if isinstance(other, Tensor) else bool(other)), out)
+
+
+def logical_xor(input, other, *, out=None):
+    return _out(bitwise_xor(ne(input, 0), ne(other, 0) if isinstance(other, Tensor) else bool(other)), out)
+
+
+def equal(input, other):
+    return input.shape == other.shape and bool((input._array == other._array).all())

@@ -1,0 +1,186 @@
+"""Indexing with ints, slices, None, Ellipsis, bool masks and integer tensors: get and set, with backward."""
+import numpy
+
+from ..autograd.function import Op
+from ..backend import xp_of
+from .broadcast import sum_to_shape
+
+
+def to_array_key(key):
+    """A PyTorch index as a numpy one: Tensors and lists become arrays; reports whether it is advanced."""
+    from ..tensor import Tensor
+    items = key if type(key) is tuple else (key,)
+    out, advanced = [], False
+    for k in items:
+        if isinstance(k, Tensor):
+            k = k._array
+            if k.dtype.kind not in "biu":
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            advanced = True
+            if k.ndim == 0 and k.dtype.kind != "b":
+                k, advanced = int(k), False
+        elif isinstance(k, (list, numpy.ndarray)):
+            k = _list_key(k)
+            advanced = True
+        elif not (k is None or k is Ellipsis or isinstance(k, (int, slice, numpy.integer))):
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
+                             f"are valid indices (got {type(k).__name__})")
+        elif isinstance(k, slice) and k.step is not None and k.step <= 0:
+            raise ValueError("step must be greater than zero")
+        out.append(k)
+    if not advanced and Ellipsis not in out:
+        out.append(Ellipsis)  # keeps an all-int index a 0-d view instead of a numpy scalar copy
+    return tuple(out), advanced
+
+
+def _list_key(k):
+    from ..tensor import Tensor
+    arr = numpy.asarray([x.item() if isinstance(x, Tensor) else x for x in k] if isinstance(k, list) else k)
+    if arr.size == 0:
+        arr = arr.astype("int64")
+    if arr.dtype.kind not in "biu":
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    return arr
+
+
+def check_bounds(shape, key):
+    """IndexError in PyTorch's words for an int index outside its dim (numpy's message names no tensor)."""
+    items = key if type(key) is tuple else (key,)
+    dim = 0
+    for k in items:
+        if k is None:
+            continue
+        if k is Ellipsis:
+            dim = len(shape) - sum(1 for x in items if x is not None and x is not Ellipsis)
+            continue
+        if dim >= len(shape):
+            raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+        if isinstance(k, (int, numpy.integer)) and not -shape[dim] <= k < shape[dim]:
+            raise IndexError(f"index {k} is out of bounds for dimension {dim} with size {shape[dim]}")
+        dim += k.ndim if getattr(k, "dtype", None) is not None and k.dtype.kind == "b" else 1
+
+
+def node_name(key, advanced):
+    """The grad_fn name PyTorch gives ``t[key]``: named after the last index that does something."""
+    if advanced:
+        return "IndexBackward0"
+    items = [k for k in key if k is not Ellipsis and not (isinstance(k, slice) and k == slice(None))]
+    if not items:
+        return "AliasBackward0"
+    last = items[-1]
+    return "UnsqueezeBackward0" if last is None else "SliceBackward0" if isinstance(last, slice) \
+        else "SelectBackward0"
+
+
+class Index(Op):
+    """``t[key]``: a view for basic keys, a copy for advanced ones."""
+
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, key, advanced):
+        ctx.shape, ctx.key, ctx.advanced = a.shape, key, advanced
+        return a[key]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return IndexGrad.apply(grad, ctx.shape, ctx.key, ctx.advanced)
+
+
+_INDEX_OPS = {}
+
+
+def index_op(name):
+    """The Index subclass whose node carries PyTorch's name for this kind of key."""
+    cls = _INDEX_OPS.get(name)
+    if cls is None:
+        cls = _INDEX_OPS[name] = type(name.replace("Backward0", "Index"), (Index,), {"_node_name": name})
+    return cls
+
+
+class IndexGrad(Op):
+    """The gradient of ``t[key]``: zeros of t's shape with the gradient placed (summed, for repeats) at key."""
+
+    _node_name = "IndexBackwardBackward0"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, g, shape, key, advanced):
+        ctx.key, ctx.advanced = key, advanced
+        xp = xp_of(g)
+        out = xp.zeros(shape, g.dtype)
+        if advanced:
+            xp.add.at(out, key, g)
+        else:
+            out[key] = g
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return index_op(node_name(ctx.key, ctx.advanced)).apply(grad, ctx.key, ctx.advanced)
+
+
+class IndexPut(Op):
+    """``t[key] = value`` computed out of place (the in-place wrapper writes it back into t)."""
+
+    _num_inputs = 2
+
+    @staticmethod
+    def forward(ctx, a, value, key, advanced):
+        ctx.key, ctx.advanced = key, advanced
+        ctx.value_shape = getattr(value, "shape", ())
+        out = a.copy()
+        try:
+            out[key] = value
+        except ValueError:
+            raise RuntimeError(f"shape mismatch: value tensor of shape {list(ctx.value_shape)} cannot be "
+                               f"broadcast to indexing result of shape {list(out[key].shape)}") from None
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        need_a, need_v = ctx.needs_input_grad
+        ga = IndexPutCopy.apply(grad, 0.0, ctx.key, ctx.advanced) if need_a else None
+        gv = None
+        if need_v:
+            picked = index_op(node_name(ctx.key, ctx.advanced)).apply(grad, ctx.key, ctx.advanced)
+            gv = sum_to_shape(picked, ctx.value_shape)
+        return ga, gv
+
+
+class IndexPutCopy(IndexPut):
+    _node_name = "CopySlices"
+
+
+class IndexPutAdvanced(IndexPut):
+    _node_name = "IndexPutBackward0"
+
+
+# ---- public functions (also bound as Tensor methods) ----
+from ..tensor import Tensor  # noqa: E402
+from .inplace import apply_inplace  # noqa: E402
+from .view import as_view  # noqa: E402
+
+
+def getitem(self, key):
+    arr_key, advanced = to_array_key(key)
+    if not advanced:
+        check_bounds(self.shape, arr_key)
+    try:
+        out = index_op(node_name(arr_key, advanced)).apply(self, arr_key, advanced)
+    except IndexError as e:
+        raise IndexError(f"{e} (indexing a tensor of shape {list(self.shape)})") from None
+    return out if advanced else as_view(out, self, "__getitem__", (arr_key,))
+
+
+def setitem(self, key, value):
+    arr_key, advanced = to_array_key(key)
+    if not advanced:
+        check_bounds(self.shape, arr_key)
+    op = IndexPutAdvanced if advanced else IndexPutCopy
+    if not isinstance(value, Tensor):
+        from ..creation import tensor
+        value = value if isinstance(value, (int, float, bool)) else tensor(value, dtype=self.dtype)
+    elif value.dtype != self.dtype:
+        value = value.to(self.dtype)
+    apply_inplace(self, lambda t, v: op.apply(t, v, arr_key, advanced), value)

@@ -1,0 +1,35 @@
+"""PyTorch's result dtype for an op's operands (Tensors and python scalars)."""
+from .. import dtypes
+from ..dtypes import _FROM_NP, _PROMOTE
+
+
+def operand_dtype(a, b):
+    """Result dtype of a binary op where ``a`` or ``b`` may be a python scalar (at least one is a Tensor)."""
+    a_arr = getattr(a, "_array", None)
+    b_arr = getattr(b, "_array", None)
+    if a_arr is not None and b_arr is not None:
+        da, db = _FROM_NP[a_arr.dtype], _FROM_NP[b_arr.dtype]
+        if da is db:
+            return da
+        a0, b0 = a_arr.ndim == 0, b_arr.ndim == 0
+        if a0 == b0:
+            return _PROMOTE[(da, db)]
+        return dtypes.result_type_of([db if a0 else da], [da if a0 else db], [])
+    arr, scalar = (a_arr, b) if a_arr is not None else (b_arr, a)
+    dt = _FROM_NP[arr.dtype]
+    ds = dtypes.scalar_dtype(scalar)
+    if ds._category <= dt._category:
+        return dt
+    return dtypes._combine(dt, ds)
+
+
+def float_dtype(dt):
+    """``dt`` if it is floating point, else the default dtype (int / int is float in PyTorch)."""
+    return dt if dt.is_floating_point else dtypes.get_default_dtype()
+
+
+def cast(x, np_dtype):
+    """An array operand cast to ``np_dtype`` (no copy when it already is); python scalars pass through."""
+    if hasattr(x, "dtype") and x.dtype != np_dtype:
+        return x.astype(np_dtype)
+    return x

@@ -1,0 +1,307 @@
+"""Shape ops that return views sharing memory: view, reshape, transpose, t, permute, squeeze, unsqueeze, expand."""
+import numpy
+
+from ..autograd.function import Op
+from .broadcast import sum_to_shape
+from .dims import wrap_dim
+
+
+def infer_shape(shape, numel, op="view"):
+    """Resolve one -1 in ``shape`` for ``numel`` elements; RuntimeError like PyTorch when impossible."""
+    shape = tuple(int(s) for s in shape)
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = 1
+    for s in shape:
+        if s != -1:
+            if s < 0:
+                raise RuntimeError(f"invalid shape dimension {s}")
+            known *= s
+    if -1 in shape:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        return tuple(numel // known if s == -1 else s for s in shape)
+    if known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+class View(Op):
+    _node_name = "ViewBackward0"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        ctx.shape = a.shape
+        shape = infer_shape(shape, a.size)
+        try:
+            return numpy.reshape(a, shape, copy=False) if type(a) is numpy.ndarray else a.view().reshape(shape)
+        except ValueError:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one dimension spans "
+                "across two contiguous subspaces). Use .reshape(...) instead.") from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape)
+
+
+class ReshapeCopy(View):
+    """reshape of a tensor whose layout allows no view: a copy, as PyTorch's _unsafe_view."""
+
+    _node_name = "UnsafeViewBackward0"
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        ctx.shape = a.shape
+        return a.reshape(infer_shape(shape, a.size))
+
+
+class Transpose(Op):
+    _node_name = "TransposeBackward0"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, dim0, dim1):
+        d0, d1 = wrap_dim(dim0, a.ndim), wrap_dim(dim1, a.ndim)
+        ctx.dims = (d0, d1)
+        return a.swapaxes(d0, d1) if a.ndim else a.view()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.transpose(*ctx.dims)
+
+
+class T(Op):
+    _node_name = "TBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        if a.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {a.ndim}D")
+        return a.T
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.t()
+
+
+class Permute(Op):
+    _node_name = "PermuteBackward0"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, dims):
+        if len(dims) != a.ndim:
+            raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match "
+                               f"the length of the desired ordering of dimensions i.e. input.dim() = {a.ndim} "
+                               f"is not equal to len(dims) = {len(dims)}")
+        dims = tuple(wrap_dim(d, a.ndim) for d in dims)
+        if len(set(dims)) != len(dims):
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
+        ctx.inverse = tuple(numpy.argsort(dims).tolist())
+        return a.transpose(dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.permute(ctx.inverse)
+
+
+class Squeeze(Op):
+    _node_name = "SqueezeBackward0"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, dims):
+        ctx.shape = a.shape
+        dims = tuple(i for i, n in enumerate(a.shape) if n == 1) if dims is None else \
+            tuple(d for d in (wrap_dim(d, a.ndim) for d in dims) if a.ndim and a.shape[d] == 1)
+        return a.squeeze(dims) if dims else a.view()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape)
+
+
+class SqueezeDim(Squeeze):
+    _node_name = "SqueezeBackward1"
+
+
+class Unsqueeze(Op):
+    _node_name = "UnsqueezeBackward0"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        d = wrap_dim(dim, a.ndim + 1)
+        ctx.dim = d
+        return numpy.expand_dims(a, d) if type(a) is numpy.ndarray else a.reshape(a.shape[:d] + (1,) + a.shape[d:])
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.squeeze(ctx.dim)
+
+
+class Expand(Op):
+    _node_name = "ExpandBackward0"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, sizes):
+        ctx.shape = a.shape
+        target = expanded_shape(a.shape, sizes)
+        from ..backend import xp_of
+        return xp_of(a).broadcast_to(a, target)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return sum_to_shape(grad, ctx.shape)
+
+
+def expanded_shape(shape, sizes):
+    """The shape ``expand(*sizes)`` gives (-1 keeps a dim), with PyTorch's error when a size cannot stretch."""
+    sizes = tuple(sizes)
+    if len(sizes) < len(shape):
+        raise RuntimeError(f"expand({list(shape)}, size={list(sizes)}): the number of sizes provided "
+                           f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor "
+                           f"({len(shape)})")
+    lead = len(sizes) - len(shape)
+    out = list(sizes[:lead])
+    for i, n in enumerate(shape):
+        want = sizes[lead + i]
+        if want == -1:
+            want = n
+        elif n != 1 and want != n:
+            raise RuntimeError(f"The expanded size of the tensor ({want}) must match the existing size ({n}) at "
+                               f"non-singleton dimension {lead + i}.  Target sizes: {list(sizes)}.  Tensor "
+                               f"sizes: {list(shape)}")
+        out.append(want)
+    return tuple(out)
+
+
+# ---- public functions (also bound as Tensor methods) ----
+from ..tensor import Tensor  # noqa: E402
+
+
+def _shape_arg(shape):
+    """Accept ``f(2, 3)`` and ``f((2, 3))`` as PyTorch does."""
+    if len(shape) == 1 and not isinstance(shape[0], int) and hasattr(shape[0], "__len__"):
+        return tuple(shape[0])
+    return shape
+
+
+def as_view(out, src, name, args):
+    """Mark ``out`` as a view of ``src``: shared version counter, and how to re-derive it from the root."""
+    out._version_counter = src._version_counter
+    root, steps = src._base if src._base is not None else (src, ())
+    out._base = (root, steps + ((name, args),))
+    return out
+
+
+def view(self, *shape):
+    if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)) and shape[0] is not None:
+        return self.to(shape[0])
+    shape = _shape_arg(shape)
+    return as_view(View.apply(self, shape), self, "view", (shape,))
+
+
+def reshape(input, *shape):
+    shape = _shape_arg(shape)
+    try:
+        return view(input, shape)
+    except RuntimeError:
+        if -1 not in shape:
+            infer_shape(shape, input.numel())
+        return ReshapeCopy.apply(input, shape)
+
+
+def view_as(self, other):
+    return view(self, other.shape)
+
+
+def reshape_as(self, other):
+    return reshape(self, other.shape)
+
+
+def transpose(input, dim0, dim1):
+    return as_view(Transpose.apply(input, dim0, dim1), input, "transpose", (dim0, dim1))
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input):
+    return as_view(T.apply(input), input, "t", ())
+
+
+def permute(input, *dims):
+    dims = _shape_arg(dims)
+    return as_view(Permute.apply(input, dims), input, "permute", (dims,))
+
+
+def squeeze(input, dim=None):
+    if dim is None:
+        return as_view(Squeeze.apply(input, None), input, "squeeze", ())
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    return as_view(SqueezeDim.apply(input, dims), input, "squeeze", (dim,))
+
+
+def unsqueeze(input, dim):
+    return as_view(Unsqueeze.apply(input, dim), input, "unsqueeze", (dim,))
+
+
+def expand(self, *sizes):
+    sizes = _shape_arg(sizes)
+    return as_view(Expand.apply(self, sizes), self, "expand", (sizes,))
+
+
+def expand_as(self, other):
+    return expand(self, other.shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    from .dims import wrap_dim
+    if input.ndim == 0:
+        return reshape(input, (1,))
+    s, e = wrap_dim(start_dim, input.ndim), wrap_dim(end_dim, input.ndim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    shape = input.shape
+    n = 1
+    for d in shape[s:e + 1]:
+        n *= d
+    return reshape(input, tuple(shape[:s]) + (n,) + tuple(shape[e + 1:]))
+
+
+def narrow(input, dim, start, length):
+    from .dims import wrap_dim
+    d = wrap_dim(dim, input.ndim)
+    size = input.shape[d]
+    start = int(start)
+    if start < 0:
+        start += size
+    if not 0 <= start <= size or length < 0 or start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return input[(slice(None),) * d + (slice(start, start + length),)]
+
+
+def select(input, dim, index):
+    from .dims import wrap_dim
+    d = wrap_dim(dim, input.ndim)
+    size = input.shape[d]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
+                         f"dimension {dim}")
+    return input[(slice(None),) * d + (index,)]
+
+
+def unbind(input, dim=0):
+    from .dims import wrap_dim
+    d = wrap_dim(dim, input.ndim)
+    return tuple(select(input, d, i) for i in range(input.shape[d]))
+
+
+def contiguous(self, memory_format=None):
+    return self if self._array.flags.c_contiguous else self.clone()

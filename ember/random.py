@@ -1,0 +1,101 @@
+"""Random numbers: a seeded Generator and rand/randn/randint. Streams need not match PyTorch's."""
+import numpy
+
+from . import dtypes
+from .creation import _dtype_or_default, _finish, _like, _size
+
+
+class Generator:
+    """A random stream; ``manual_seed`` makes it repeatable."""
+
+    def __init__(self, device="cpu"):
+        self.device = device
+        self.manual_seed(67280421310721)
+
+    def manual_seed(self, seed):
+        self._seed = int(seed)
+        self._rng = numpy.random.Generator(numpy.random.PCG64(self._seed))
+        return self
+
+    def seed(self):
+        seed = int(numpy.random.SeedSequence().entropy % (2 ** 63))
+        self.manual_seed(seed)
+        return seed
+
+    def initial_seed(self):
+        return self._seed
+
+    def get_state(self):
+        from .creation import tensor
+        import pickle
+        return tensor(list(pickle.dumps(self._rng.bit_generator.state)), dtype=dtypes.uint8)
+
+    def set_state(self, state):
+        import pickle
+        self._rng.bit_generator.state = pickle.loads(bytes(state._array.tolist()))
+        return self
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed):
+    return default_generator.manual_seed(seed)
+
+
+def seed():
+    return default_generator.seed()
+
+
+def initial_seed():
+    return default_generator.initial_seed()
+
+
+def get_rng_state():
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state):
+    default_generator.set_state(new_state)
+
+
+def _rng(generator):
+    return (generator or default_generator)._rng
+
+
+def _random(sample, size, generator, dtype, device, requires_grad):
+    dt = _dtype_or_default(dtype)
+    arr = sample(_rng(generator), _size(size), dt.np)
+    return _finish(numpy.asarray(arr, dtype=dt.np), requires_grad, device)
+
+
+def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+         pin_memory=False):
+    """Uniform on [0, 1)."""
+    return _random(lambda g, s, d: g.random(s, dtype=d if d in (numpy.float32, numpy.float64) else numpy.float64),
+                   size, generator, dtype, device, requires_grad)
+
+
+def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False):
+    """Standard normal."""
+    return _random(lambda g, s, d: g.standard_normal(s, dtype=d if d in (numpy.float32, numpy.float64)
+                                                     else numpy.float64),
+                   size, generator, dtype, device, requires_grad)
+
+
+def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
+            requires_grad=False):
+    """Integers uniform on [low, high)."""
+    if high is None:
+        low, high = 0, low
+    if size is None:
+        raise TypeError("randint() missing 1 required positional argument: 'size'")
+    dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    arr = _rng(generator).integers(low, high, _size((size,) if isinstance(size, int) else size))
+    return _finish(arr.astype(dt.np), requires_grad, device)
+
+
+rand_like, randn_like = _like(rand), _like(randn)
