@@ -6,30 +6,40 @@ from .backend import check_device
 from .tensor import Tensor, _wrap
 
 
-def _infer_dtype(data):
-    """The dtype PyTorch infers for python data: bool, int64 or the default float dtype."""
-    arr = numpy.asarray(data)
-    kind = arr.dtype.kind
-    if kind == "b":
-        return dtypes.bool
-    if kind in "iu":
-        return dtypes.int64 if not isinstance(data, numpy.ndarray) else dtypes.from_numpy_dtype(arr.dtype)
-    if kind == "f":
-        return dtypes.get_default_dtype() if not isinstance(data, numpy.ndarray) else \
-            dtypes.from_numpy_dtype(arr.dtype)
-    if kind == "O" or kind in "US":
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}: tensor() takes numbers, nested "
-                        "sequences of numbers, numpy arrays or tensors")
-    return dtypes.from_numpy_dtype(arr.dtype)
+_PY_SCALAR_DTYPES = {bool: lambda: dtypes.bool, int: lambda: dtypes.int64, float: dtypes.get_default_dtype}
 
 
-def _flatten_tensors(data):
-    """Nested lists may hold 0-d tensors (``[t1, t2]``); numpy needs plain numbers or arrays."""
-    if isinstance(data, Tensor):
-        return data._array
+def _scan(data, seen):
+    """``data`` with tensors replaced by their arrays; adds the dtype of every leaf to ``seen``."""
     if isinstance(data, (list, tuple)):
-        return [_flatten_tensors(x) for x in data]
+        return [_scan(x, seen) for x in data]
+    if isinstance(data, Tensor):
+        seen.add(data.dtype)
+        return data._array
+    if isinstance(data, (numpy.ndarray, numpy.generic)):
+        seen.add(dtypes.from_numpy_dtype(data.dtype))
+        return data
+    make = _PY_SCALAR_DTYPES.get(type(data))
+    if make is None:
+        if isinstance(data, str):
+            raise ValueError(f"too many dimensions '{type(data).__name__}'")
+        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
+    seen.add(make())
     return data
+
+
+def _scanned(data):
+    """PyTorch's reading of python data: numpy-ready data and the dtype promoted over every element."""
+    if isinstance(data, str):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if isinstance(data, numpy.ndarray):
+        return data, dtypes.from_numpy_dtype(data.dtype)
+    seen = set()
+    data = _scan(data, seen)
+    dt = None
+    for d in seen:
+        dt = d if dt is None else dtypes.promote_types(dt, d)
+    return data, dt or dtypes.get_default_dtype()
 
 
 def _finish(array, requires_grad, device):
@@ -42,11 +52,8 @@ def _finish(array, requires_grad, device):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor that copies ``data``; dtype inferred like PyTorch (python floats -> default dtype)."""
-    if isinstance(data, Tensor):
-        data = data._array
-    else:
-        data = _flatten_tensors(data)
-    dt = dtypes.to_dtype(dtype) if dtype is not None else _infer_dtype(data)
+    data, inferred = (data._array, data.dtype) if isinstance(data, Tensor) else _scanned(data)
+    dt = dtypes.to_dtype(dtype) if dtype is not None else inferred
     try:
         arr = numpy.array(data, dtype=dt.np)
     except ValueError as e:
@@ -110,7 +117,7 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     if dtype is None:
-        dtype = _infer_dtype(fill_value)
+        dtype = _scanned(fill_value)[1]
     return _filled(lambda s, d: numpy.full(s, fill_value, d), (size,) if isinstance(size, int) else size,
                    dtype, device, requires_grad, out)
 
@@ -128,13 +135,15 @@ zeros_like, ones_like, empty_like, full_like = _like(zeros), _like(ones), _like(
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     if end is None:
         start, end = 0, start
-    values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
     if step == 0:
         raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError(f"upper bound and lower bound inconsistent with step sign: arange({start}, {end}, "
+                           f"{step}) would be empty")
     if dtype is None:
-        dtype = dtypes.int64 if all(isinstance(v, int) for v in values) else dtypes.get_default_dtype()
+        dtype = dtypes.int64 if all(isinstance(v, int) for v in (start, end, step)) else dtypes.get_default_dtype()
     dt = dtypes.to_dtype(dtype)
-    start, end, step = values
     count = max(0, int(numpy.ceil((end - start) / step)))
     arr = (start + step * numpy.arange(count, dtype=numpy.float64 if dt.is_floating_point else numpy.int64))
     return _filled(lambda s, d: arr.astype(d), (count,), dt, device, requires_grad, out)

@@ -66,12 +66,10 @@ def to_dtype(obj):
     """Accept an ember dtype, a numpy dtype or a python type (float, int, bool) as PyTorch does."""
     if type(obj) is dtype:
         return obj
-    if obj is _builtins.float:
-        return _default[0]
     return _PY_TYPES.get(obj) or from_numpy_dtype(np.dtype(obj))
 
 
-_PY_TYPES = {_builtins.int: int64, _builtins.bool: bool}
+_PY_TYPES = {_builtins.float: float64, _builtins.int: int64, _builtins.bool: bool}
 _default = [float32]
 
 

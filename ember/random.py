@@ -87,8 +87,8 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
             requires_grad=False):
     """Integers uniform on [low, high)."""
-    if high is None:
-        low, high = 0, low
+    if size is None:
+        low, high, size = 0, low, high
     if size is None:
         raise TypeError("randint() missing 1 required positional argument: 'size'")
     dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64

@@ -42,6 +42,14 @@ def _as_array(x):
     return arr
 
 
+def describe(array, grad_fn, output_nr):
+    """How PyTorch's errors name a tensor: ``[torch.FloatTensor [2, 3]], which is output 0 of MulBackward0,``."""
+    desc = f"[torch.{_LEGACY_NAMES[array.dtype.name]} [{', '.join(map(str, array.shape))}]]"
+    if grad_fn is not None:
+        desc += f", which is output {output_nr} of {grad_fn.name()},"
+    return desc
+
+
 def tensor_like_scalar(value, dt):
     """A python number as a 0-d tensor of dtype ``dt`` (used for ``scalar <op> tensor``)."""
     return _wrap(numpy.asarray(value, dtype=dt.np))
@@ -134,7 +142,8 @@ class Tensor:
         return self._array.__array_interface__["data"][0]
 
     def stride(self, dim=None):
-        strides = tuple(s // self._array.itemsize for s in self._array.strides)
+        strides = _contiguous_strides(self._array.shape) if self._array.size == 0 else \
+            tuple(s // self._array.itemsize for s in self._array.strides)
         return strides if dim is None else strides[dim]
 
     def storage_offset(self):
@@ -143,11 +152,7 @@ class Tensor:
             if isinstance(base, ndarray) else 0
 
     def _describe(self):
-        """How PyTorch's errors name this tensor: ``[torch.FloatTensor [2, 3]], which is output 0 of MulBackward0,``."""
-        desc = f"[torch.{_LEGACY_NAMES[self._array.dtype.name]} [{', '.join(map(str, self._array.shape))}]]"
-        if self._grad_fn is not None:
-            desc += f", which is output {self._output_nr} of {self._grad_fn.name()},"
-        return desc
+        return describe(self._array, self._grad_fn, self._output_nr)
 
     def type(self, dtype=None, non_blocking=False, **kwargs):
         """The legacy type name (``torch.FloatTensor``) or, given a dtype, this tensor converted to it."""
@@ -297,11 +302,16 @@ class Tensor:
     def tolist(self):
         return self._array.tolist()
 
+    def _only_element(self):
+        if self._array.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self._array.reshape(()).item()
+
     def __float__(self):
-        return float(self.item())
+        return float(self._only_element())
 
     def __int__(self):
-        return int(self.item())
+        return int(self._only_element())
 
     def __index__(self):
         if self._array.dtype.kind not in "iub" or self._array.size != 1:
@@ -423,6 +433,15 @@ class Tensor:
         return empty(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
+def _contiguous_strides(shape):
+    """PyTorch's strides for a contiguous tensor (numpy gives empty arrays zero strides)."""
+    strides, step = [], 1
+    for n in reversed(shape):
+        strides.append(step)
+        step *= max(n, 1)
+    return tuple(reversed(strides))
+
+
 def _rebuild(array, requires_grad):
     return _wrap(array, requires_grad)
 
@@ -440,7 +459,7 @@ def _legacy_new(cls, args, kwargs):
     if len(args) == 1 and not isinstance(args[0], (int, numpy.integer)):
         t = args[0] if isinstance(args[0], Tensor) else tensor(args[0], dtype=dt)
     else:
-        t = empty(*args, dtype=dt)
+        t = empty(*(args or (0,)), dtype=dt)
     if cls is not Tensor:
         t.__class__ = cls
     return t

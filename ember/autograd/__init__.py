@@ -4,6 +4,7 @@ from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inferen
                         set_grad_enabled)
 from .gradcheck import gradcheck, gradgradcheck
 from .engine import run_backward
+from ..backend import xp_of
 
 
 def _as_tuple(x):
@@ -24,9 +25,9 @@ def _root_grads(tensors, grads):
         if g is None:
             if t._array.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = _wrap(t._array.dtype.type(1) * (t._array * 0 + 1))
+            g = _wrap(xp_of(t._array).ones_like(t._array))
         elif not isinstance(g, Tensor):
-            g = _wrap(t._array * 0 + g)
+            g = _wrap(xp_of(t._array).full_like(t._array, g))
         elif g.shape != t.shape:
             raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {g.shape} and output[0] has a "
                                f"shape of {t.shape}.")

@@ -1,4 +1,5 @@
 """Function: one class per op, forward on arrays and backward in Tensor ops; also the base of user ops."""
+from ..backend import ndarray
 from .grad_mode import STATE
 from .node import _SAVED_CONST, _SAVED_INPUT, _SAVED_OUTPUT, Node, _NullCtx
 
@@ -55,34 +56,48 @@ class Op(Function):
 def _apply(cls, args, n):
     if n is None:
         n = len(args)
+    record = False
+    if STATE.enabled:
+        for a in args[:n]:
+            if isinstance(a, Tensor) and a._requires_grad:
+                record = True
+                break
+    if not record and cls._unwrap:
+        out = cls.forward(_NULL_CTX, *[a._array if isinstance(a, Tensor) else a for a in args])
+        return _wrap(out) if type(out) is ndarray else _wrap_outputs(out, True)
+    return _apply_recorded(cls, args, n) if record else _apply_user_forward(cls, _NULL_CTX, args, n)[0]
+
+
+def _apply_recorded(cls, args, n):
+    """Run forward and build the backward node: the slow path, only when some input requires grad."""
     inputs = args[:n]
-    needs = [isinstance(a, Tensor) and a._requires_grad for a in inputs] \
-        if STATE.enabled else None
-    record = needs is not None and True in needs
-    if record:
-        ctx = cls._backward_cls.__new__(cls._backward_cls)
-        ctx.needs_input_grad = tuple(needs)
-    else:
-        ctx = _NULL_CTX
+    needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in inputs)
+    ctx = cls._backward_cls.__new__(cls._backward_cls)
+    ctx.needs_input_grad = needs
     if cls._unwrap:
         fargs = [a._array if isinstance(a, Tensor) else a for a in inputs]
         out = cls.forward(ctx, *fargs, *args[n:])
+        outputs = _wrap_outputs(out, True, ctx)
     else:
-        fargs = [a.detach() if isinstance(a, Tensor) else a for a in inputs]
-        prev = STATE.enabled
-        STATE.enabled = False
-        try:
-            out = cls.forward(ctx, *fargs, *args[n:])
-        finally:
-            STATE.enabled = prev
-    if not record:
-        return _wrap_outputs(out, cls._unwrap)
+        outputs, fargs = _apply_user_forward(cls, ctx, args, n)
+        out = outputs
     ctx.next_functions = tuple(_edge(a) if need else (None, 0) for a, need in zip(inputs, needs))
-    outputs = _wrap_outputs(out, cls._unwrap, ctx)
     if ctx._to_save is not None:
         ctx._saved = tuple(_save(item, inputs, fargs, out, outputs) for item in ctx._to_save)
         ctx._to_save = None
     return outputs
+
+
+def _apply_user_forward(cls, ctx, args, n):
+    """A user Function's forward: it sees detached Tensors and runs without recording a graph."""
+    fargs = [a.detach() if isinstance(a, Tensor) else a for a in args[:n]]
+    prev = STATE.enabled
+    STATE.enabled = False
+    try:
+        out = cls.forward(ctx, *fargs, *args[n:])
+    finally:
+        STATE.enabled = prev
+    return _wrap_outputs(out, False, ctx if ctx is not _NULL_CTX else None), fargs
 
 
 def _edge(tensor):
@@ -119,9 +134,9 @@ def _save(item, inputs, fargs, out, outputs):
         return (_SAVED_CONST, item, None, None, None, 0)
     for t, a in zip(inputs, fargs):
         if item is a and t is not a and hasattr(t, "_version_counter"):
-            return (_SAVED_INPUT, t, t._version_counter, t._version_counter[0], t._describe(), 0)
+            return (_SAVED_INPUT, t, t._version_counter, t._version_counter[0], None, 0)
     single = not isinstance(out, tuple)
     for i, (o, t) in enumerate(zip((out,) if single else out, (outputs,) if single else outputs)):
         if item is o or item is t:
-            return (_SAVED_OUTPUT, t._array, t._version_counter, t._version_counter[0], t._describe(), i)
+            return (_SAVED_OUTPUT, t._array, t._version_counter, t._version_counter[0], None, i)
     return (_SAVED_CONST, item if isinstance(item, Tensor) else _wrap(item), None, None, None, 0)

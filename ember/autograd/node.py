@@ -145,10 +145,12 @@ _SAVED_INPUT, _SAVED_OUTPUT, _SAVED_CONST = 0, 1, 2
 
 def _unpack(node, saved):
     """A saved entry back as a Tensor, after checking nobody changed it in place since it was saved."""
-    kind, obj, counter, version, desc, output_nr = saved
+    kind, obj, counter, version, _, output_nr = saved
     if kind == _SAVED_CONST:
         return obj
     if counter[0] != version:
+        from ..tensor import describe
+        desc = obj._describe() if kind == _SAVED_INPUT else describe(obj, node, output_nr)
         raise RuntimeError(
             "one of the variables needed for gradient computation has been modified by an inplace operation: "
             f"{desc} is at version {counter[0]}; expected version {version} instead. Hint: the tensor was "

@@ -1,4 +1,5 @@
 """Elementwise arithmetic: add, sub, mul, div, neg, pow, floor_divide, remainder."""
+from .. import dtypes
 from ..autograd.function import Op
 from ..backend import xp_of
 from . import promotion
@@ -14,10 +15,12 @@ class _Binary(Op):
 
     _num_inputs = 2
 
-    @classmethod
-    def _record(cls, ctx, a, b):
-        ctx.a_meta = (_shape(a), getattr(a, "dtype", None))
-        ctx.b_meta = (_shape(b), getattr(b, "dtype", None))
+    @staticmethod
+    def _record(ctx, a, b):
+        """Remember the inputs' shapes and dtypes for backward (only when a graph is recorded)."""
+        if ctx.needs_input_grad:
+            ctx.a_meta = (_shape(a), getattr(a, "dtype", None))
+            ctx.b_meta = (_shape(b), getattr(b, "dtype", None))
 
     @staticmethod
     def _grads(ctx, grad_a, grad_b):
@@ -212,11 +215,14 @@ def add(input, other, *, alpha=1, out=None):
 
 
 def sub(input, other, *, alpha=1, out=None):
-    dt = promotion.operand_dtype(input, other)
-    if dt.np.kind == "b":
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+    if _is_bool(input) or _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-    return _out(Sub.apply(input, other, dt.np, alpha), out)
+    return _out(Sub.apply(input, other, promotion.operand_dtype(input, other).np, alpha), out)
+
+
+def _is_bool(x):
+    return x.dtype is dtypes.bool if isinstance(x, Tensor) else isinstance(x, bool)
 
 
 def mul(input, other, *, out=None):
@@ -270,4 +276,7 @@ def pow(input, exponent, *, out=None):  # noqa: A001 - PyTorch's name
 
 def _reflected(fn):
     """``scalar <op> tensor`` for the non-commutative operators."""
-    return lambda self, other: fn(tensor_like_scalar(other, promotion.operand_dtype(self, other)), self)
+    def reflected(self, other):
+        dt = promotion.operand_dtype(self, other)
+        return fn(tensor_like_scalar(promotion.cast(other, dt.np), dt), self)
+    return reflected

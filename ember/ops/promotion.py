@@ -1,4 +1,6 @@
 """PyTorch's result dtype for an op's operands (Tensors and python scalars)."""
+import numpy as np
+
 from .. import dtypes
 from ..dtypes import _FROM_NP, _PROMOTE
 
@@ -16,6 +18,8 @@ def operand_dtype(a, b):
             return _PROMOTE[(da, db)]
         return dtypes.result_type_of([db if a0 else da], [da if a0 else db], [])
     arr, scalar = (a_arr, b) if a_arr is not None else (b_arr, a)
+    if arr is None:
+        return dtypes.result_type_of([], [], [dtypes.scalar_dtype(a), dtypes.scalar_dtype(b)])
     dt = _FROM_NP[arr.dtype]
     ds = dtypes.scalar_dtype(scalar)
     if ds._category <= dt._category:
@@ -29,7 +33,13 @@ def float_dtype(dt):
 
 
 def cast(x, np_dtype):
-    """An array operand cast to ``np_dtype`` (no copy when it already is); python scalars pass through."""
-    if hasattr(x, "dtype") and x.dtype != np_dtype:
-        return x.astype(np_dtype)
+    """An array operand cast to ``np_dtype`` (no copy when it already is); python scalars pass through,
+    except integers out of an integer dtype's range, which wrap around as in PyTorch."""
+    if hasattr(x, "dtype"):
+        return x.astype(np_dtype) if x.dtype != np_dtype else x
+    if type(x) is int and np_dtype.kind in "iu" and not _INT_RANGE[np_dtype][0] <= x <= _INT_RANGE[np_dtype][1]:
+        return np.asarray(x).astype(np_dtype)[()]
     return x
+
+
+_INT_RANGE = {d.np: (np.iinfo(d.np).min, np.iinfo(d.np).max) for d in dtypes.ALL if d.np.kind in "iu"}
