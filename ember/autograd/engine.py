@@ -131,7 +131,7 @@ def _run_node(node, grads, buffers, retain_graph):
     if node._freed:
         from .node import _FREED
         raise RuntimeError(_FREED)
-    if node._multi_output and None in grads and node._materialize_grads:
+    if node._multi_output and node._materialize_grads and any(g is None for g in grads):
         grads = _materialize(node, grads)
     result = node._op.backward(node, *grads)
     if not isinstance(result, tuple):
