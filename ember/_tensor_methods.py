@@ -28,9 +28,7 @@ def bind_methods(Tensor):
         methods[name + "_"] = _inplace_method(methods[name], inplace.apply_inplace)
     methods.update(multiply_=methods["mul_"], subtract_=methods["sub_"], divide_=methods["div_"],
                    true_divide_=methods["div_"], negative_=methods["neg_"], clip_=methods["clamp_"],
-                   t_=_in_place_view(view.t),
-                   zero_=_fill_method(lambda t: 0, inplace), fill_=_fill_method(lambda t, v: v, inplace),
-                   copy_=_copy_method(inplace))
+                   t_=inplace.t_, zero_=inplace.zero_, fill_=inplace.fill_, copy_=inplace.copy_)
     for name in ("__iadd__ add_", "__isub__ sub_", "__imul__ mul_", "__itruediv__ div_", "__ifloordiv__ "
                  "floor_divide_", "__imod__ remainder_", "__ipow__ pow_", "__iand__ bitwise_and_",
                  "__ior__ bitwise_or_", "__ixor__ bitwise_xor_"):
@@ -51,7 +49,7 @@ def _operators(arithmetic, comparison, linalg):
         "__pow__": arithmetic.pow, "__rpow__": rev(arithmetic.pow),
         "__matmul__": linalg.matmul, "__rmatmul__": lambda self, other: linalg.matmul(other, self),
         "__neg__": arithmetic.neg, "__pos__": lambda self: self, "__abs__": lambda self: self.abs(),
-        "__invert__": comparison.bitwise_not,
+        "__invert__": comparison.invert,
         "__and__": comparison.bitwise_and, "__rand__": comparison.bitwise_and,
         "__or__": comparison.bitwise_or, "__ror__": comparison.bitwise_or,
         "__xor__": comparison.bitwise_xor, "__rxor__": comparison.bitwise_xor,
@@ -64,40 +62,4 @@ def _inplace_method(fn, apply_inplace):
     def method(self, *args, **kwargs):
         return apply_inplace(self, lambda t, *others: fn(t, *others, **kwargs), *args)
     method.__name__ = fn.__name__ + "_"
-    return method
-
-
-def _fill_method(value_of, inplace):
-    def method(self, *args):
-        from .tensor import Tensor
-        value = value_of(self, *args)
-        if isinstance(value, Tensor) and value.ndim:
-            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
-                               f"{value.ndim} dimensions.")
-        return inplace.apply_inplace(self, _filled, value)
-    return method
-
-
-def _filled(t, value):
-    """A tensor of t's shape and dtype holding ``value`` (differentiable in value when it is a tensor)."""
-    from .tensor import Tensor
-    if isinstance(value, Tensor):
-        return value.to(t.dtype).expand(t.shape)
-    return t.new_full(t.shape, value)
-
-
-def _copy_method(inplace):
-    def copy_(self, src, non_blocking=False):
-        def compute(t, s):
-            s = s.to(t.dtype) if s.dtype != t.dtype else s
-            return s.expand(t.shape) if s.shape != t.shape else s.clone() if s._array is t._array else s
-        return inplace.apply_inplace(self, compute, src)
-    return copy_
-
-
-def _in_place_view(fn):
-    def method(self):
-        out = fn(self)
-        self._array = out._array
-        return self
     return method

@@ -1,4 +1,6 @@
 """Creating tensors: tensor, as_tensor, from_numpy, zeros/ones/full/empty (+ _like), arange, linspace, eye."""
+import operator
+
 import numpy
 
 from . import dtypes
@@ -11,7 +13,7 @@ _PY_SCALAR_DTYPES = {bool: lambda: dtypes.bool, int: lambda: dtypes.int64, float
 
 def _scan(data, seen):
     """``data`` with tensors replaced by their arrays; adds the dtype of every leaf to ``seen``."""
-    if isinstance(data, (list, tuple)):
+    if isinstance(data, (list, tuple, range)):
         return [_scan(x, seen) for x in data]
     if isinstance(data, Tensor):
         seen.add(data.dtype)
@@ -33,6 +35,7 @@ def _scanned(data):
     if isinstance(data, str):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if isinstance(data, numpy.ndarray):
+        _check_strides(data)
         return data, dtypes.from_numpy_dtype(data.dtype)
     seen = set()
     data = _scan(data, seen)
@@ -46,6 +49,8 @@ def _finish(array, requires_grad, device):
     check_device(device)
     t = _wrap(array)
     if requires_grad:
+        if array.dtype.kind != "f":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         t.requires_grad_(True)
     return t
 
@@ -58,7 +63,20 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         arr = numpy.array(data, dtype=dt.np)
     except ValueError as e:
         raise ValueError(f"tensor(): could not build a tensor from the data ({e})") from None
+    except OverflowError:
+        arr = _wrapped_ints(data, dt)
     return _finish(arr, requires_grad, device)
+
+
+def _wrapped_ints(data, dt):
+    """Python ints outside an integer dtype: PyTorch wraps negatives into an unsigned type (-1 -> 255) and
+    refuses anything else out of range."""
+    wide = numpy.array(data)
+    info = numpy.iinfo(dt.np)
+    low = -info.max if info.min == 0 else info.min
+    if wide.dtype.kind == "O" or wide.min() < low or wide.max() > info.max:
+        raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
+    return wide.astype(dt.np)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -75,19 +93,29 @@ def from_numpy(ndarray):
     if not isinstance(ndarray, numpy.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     dtypes.from_numpy_dtype(ndarray.dtype)
+    _check_strides(ndarray)
     return _wrap(ndarray)
+
+
+def _check_strides(ndarray):
+    if any(s < 0 for s in ndarray.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
+                         "strides are not currently supported. (You can probably work around this by making a "
+                         "copy of your array  with array.copy().) ")
 
 
 def _size(size):
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
+    try:
+        size = tuple(operator.index(s) for s in size)
+    except TypeError:
+        raise TypeError(f"expected a sequence of integers or a single integer for the size, got "
+                        f"{[type(s).__name__ for s in size]}") from None
     for s in size:
-        if not isinstance(s, (int, numpy.integer)):
-            raise TypeError(f"expected a sequence of integers or a single integer for the size, got "
-                            f"{type(s).__name__}")
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
-    return tuple(int(s) for s in size)
+    return size
 
 
 def _dtype_or_default(dtype):
@@ -102,17 +130,22 @@ def _filled(fill, size, dtype, device, requires_grad, out):
     return _finish(arr, requires_grad, device)
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    return _filled(numpy.zeros, size, dtype, device, requires_grad, out)
+def _shape_or_size(shape, size):
+    """``zeros(2, 3)``, ``zeros((2, 3))`` and ``zeros(size=(2, 3))`` all name the same shape."""
+    return shape if size is None else (size,)
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    return _filled(numpy.ones, size, dtype, device, requires_grad, out)
+def zeros(*shape, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    return _filled(numpy.zeros, _shape_or_size(shape, size), dtype, device, requires_grad, out)
 
 
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
-          memory_format=None):
-    return _filled(numpy.empty, size, dtype, device, requires_grad, out)
+def ones(*shape, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    return _filled(numpy.ones, _shape_or_size(shape, size), dtype, device, requires_grad, out)
+
+
+def empty(*shape, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False, memory_format=None):
+    return _filled(numpy.empty, _shape_or_size(shape, size), dtype, device, requires_grad, out)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -124,35 +157,85 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
 
 def _like(fn):
     def like(input, *args, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-        return fn(input.shape, *args, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+        out = fn(input.shape, *args, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+        return _preserve_layout(out, input._array) if memory_format is None else out
     like.__name__ = fn.__name__ + "_like"
     return like
+
+
+def _preserve_layout(out, like):
+    """PyTorch's preserve_format: the output of ``*_like`` of a permuted (say transposed) tensor is laid out in
+    the same dim order; broadcast (stride 0) inputs give a contiguous output."""
+    if like.flags.c_contiguous or 0 in like.strides:
+        return out
+    arr = numpy.empty_like(like, dtype=out._array.dtype, order="K")
+    arr[...] = out._array
+    out._array = arr
+    return out
 
 
 zeros_like, ones_like, empty_like, full_like = _like(zeros), _like(ones), _like(empty), _like(full)
 
 
-def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     if end is None:
         start, end = 0, start
     start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
+    if dtype is None:
+        integral = all(isinstance(v, (int, numpy.integer)) for v in (start, end, step))
+        dtype = dtypes.int64 if integral else dtypes.get_default_dtype()
+    dt = dtypes.to_dtype(dtype)
+    if not dt.is_floating_point:
+        start, end, step = int(start), int(end), int(step)  # PyTorch truncates the bounds to the integer dtype
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
         raise RuntimeError(f"upper bound and lower bound inconsistent with step sign: arange({start}, {end}, "
                            f"{step}) would be empty")
-    if dtype is None:
-        dtype = dtypes.int64 if all(isinstance(v, int) for v in (start, end, step)) else dtypes.get_default_dtype()
-    dt = dtypes.to_dtype(dtype)
     count = max(0, int(numpy.ceil((end - start) / step)))
     arr = (start + step * numpy.arange(count, dtype=numpy.float64 if dt.is_floating_point else numpy.int64))
     return _filled(lambda s, d: arr.astype(d), (count,), dt, device, requires_grad, out)
 
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     dt = _dtype_or_default(dtype)
-    arr = numpy.linspace(start, end, steps, dtype=numpy.float64)
-    return _filled(lambda s, d: arr.astype(d), (steps,), dt, device, requires_grad, out)
+    start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
+    arr = _linspace_values(start, end, int(steps), dt.np)
+    return _filled(lambda s, d: arr, (steps,), dt, device, requires_grad, out)
+
+
+def _linspace_values(start, end, steps, np_dtype):
+    """PyTorch's CPU kernel: the first half counts up from start, the second half down from end, in steps of
+    ``step`` computed in the output's precision, each value rounded once (the kernel's fused multiply-add)."""
+    step_type = np_dtype.type if np_dtype.kind == "f" else numpy.float64
+    first, last = step_type(np_dtype.type(start)), step_type(np_dtype.type(end))
+    if steps <= 1:
+        return numpy.full(steps, first).astype(np_dtype)
+    step = numpy.float64((last - first) / step_type(steps - 1))
+    idx = numpy.arange(steps)
+    up = idx < steps // 2
+    count = numpy.where(up, idx, idx - (steps - 1)).astype(numpy.float64)
+    return _fused_multiply_add(step, count, numpy.where(up, first, last).astype(numpy.float64)).astype(np_dtype)
+
+
+def _fused_multiply_add(a, b, c):
+    """``a * b + c`` in float64 with a single rounding (Dekker's exact product and Knuth's exact sum)."""
+    product = a * b
+    a_hi, a_lo = _split(a)
+    b_hi, b_lo = _split(b)
+    product_err = ((a_hi * b_hi - product) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+    total = product + c
+    back = total - product
+    sum_err = (product - (total - back)) + (c - back)
+    return total + (sum_err + product_err)
+
+
+def _split(x):
+    t = 134217729.0 * x
+    hi = t - (t - x)
+    return hi, x - hi
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):

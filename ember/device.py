@@ -9,6 +9,8 @@ class device:
     def __init__(self, type, index=None):  # noqa: A002 - PyTorch's argument name
         if isinstance(type, device):
             type, index = type.type, type.index
+        elif isinstance(type, int):
+            raise RuntimeError("Cannot access accelerator device when none is available.")
         elif not isinstance(type, str):
             raise TypeError(f"device() expected a string like 'cpu' or 'cuda:0', got {type!r}")
         elif ":" in type:
@@ -23,8 +25,6 @@ class device:
         self.index = index
 
     def __eq__(self, other):
-        if isinstance(other, str):
-            other = device(other)
         return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self):

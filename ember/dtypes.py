@@ -48,6 +48,15 @@ _BY_NAME = {d.name: d for d in ALL}
 _FROM_NP = {d.np: d for d in ALL}
 
 
+_SCALAR_TYPE_NAMES = {float16: "Half", float32: "Float", float64: "Double", uint8: "Byte", int8: "Char",
+                      int16: "Short", int32: "Int", int64: "Long", bool: "Bool"}
+
+
+def scalar_type_name(np_dtype):
+    """PyTorch's C++ name of a dtype, as its error messages print it ('Float', 'Long', ...)."""
+    return _SCALAR_TYPE_NAMES[_FROM_NP[np_dtype]]
+
+
 def _by_name(name):
     return _BY_NAME[name]
 

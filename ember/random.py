@@ -2,18 +2,20 @@
 import numpy
 
 from . import dtypes
-from .creation import _dtype_or_default, _finish, _like, _size
+from .creation import _dtype_or_default, _finish, _like, _shape_or_size, _size
+from .device import device as _device
+from .tensor import _LEGACY_NAMES
 
 
 class Generator:
     """A random stream; ``manual_seed`` makes it repeatable."""
 
     def __init__(self, device="cpu"):
-        self.device = device
+        self.device = _device(device)
         self.manual_seed(67280421310721)
 
     def manual_seed(self, seed):
-        self._seed = int(seed)
+        self._seed = int(seed) % 2 ** 64  # PyTorch reads a negative seed as an unsigned 64-bit number
         self._rng = numpy.random.Generator(numpy.random.PCG64(self._seed))
         return self
 
@@ -63,34 +65,38 @@ def _rng(generator):
     return (generator or default_generator)._rng
 
 
-def _random(sample, size, generator, dtype, device, requires_grad):
+def _random(sample, shape, size, generator, dtype, device, requires_grad, kernel):
     dt = _dtype_or_default(dtype)
-    arr = sample(_rng(generator), _size(size), dt.np)
-    return _finish(numpy.asarray(arr, dtype=dt.np), requires_grad, device)
+    if not dt.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_LEGACY_NAMES[dt.name][:-len("Tensor")]}\'')
+    work_dtype = dt.np if dt.np in (numpy.float32, numpy.float64) else numpy.float64
+    arr = sample(_rng(generator), _size(_shape_or_size(shape, size)), work_dtype)
+    return _finish(arr.astype(dt.np, copy=False), requires_grad, device)
 
 
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def rand(*shape, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
     """Uniform on [0, 1)."""
-    return _random(lambda g, s, d: g.random(s, dtype=d if d in (numpy.float32, numpy.float64) else numpy.float64),
-                   size, generator, dtype, device, requires_grad)
+    return _random(lambda g, s, d: g.random(s, dtype=d), shape, size, generator, dtype, device, requires_grad,
+                   "check_uniform_bounds")
 
 
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def randn(*shape, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False):
     """Standard normal."""
-    return _random(lambda g, s, d: g.standard_normal(s, dtype=d if d in (numpy.float32, numpy.float64)
-                                                     else numpy.float64),
-                   size, generator, dtype, device, requires_grad)
+    return _random(lambda g, s, d: g.standard_normal(s, dtype=d), shape, size, generator, dtype, device,
+                   requires_grad, "normal_kernel_cpu")
 
 
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
             requires_grad=False):
-    """Integers uniform on [low, high)."""
-    if size is None:
+    """Integers uniform on [low, high): ``randint(high, size)`` or ``randint(low, high, size)``."""
+    if size is None and isinstance(high, (tuple, list)):
         low, high, size = 0, low, high
+    elif high is None:
+        low, high = 0, low
     if size is None:
-        raise TypeError("randint() missing 1 required positional argument: 'size'")
+        raise TypeError("randint() missing the required argument 'size' (a tuple of ints)")
     dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")

@@ -70,6 +70,7 @@ def _out(result, out):
 class Tensor:
     __slots__ = ("_array", "_requires_grad", "_grad", "_grad_fn", "_output_nr", "_version_counter", "_base",
                  "_extra", "__weakref__")
+    __array_priority__ = 1000  # numpy scalars and arrays defer to the Tensor's operators, as in PyTorch
 
     def __new__(cls, *args, **kwargs):
         """``Tensor(2, 3)`` (uninitialised float tensor of that size) or ``Tensor([1, 2])`` (float data)."""
@@ -160,6 +161,8 @@ class Tensor:
             return "torch." + _LEGACY_NAMES[self._array.dtype.name]
         if isinstance(dtype, str):
             dtype = _legacy_dtype(dtype)
+        elif isinstance(dtype, type):
+            dtype = dtype.dtype
         return self.to(dtype)
 
     # ---- autograd state ----
@@ -169,6 +172,8 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value):
+        if value and self._array.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad_(value)
 
     def requires_grad_(self, requires_grad=True):
@@ -183,6 +188,8 @@ class Tensor:
 
     @property
     def grad(self):
+        if self._grad_fn is not None and self._grad is None and not self.retains_grad:
+            _warn_non_leaf_grad()
         return self._grad
 
     @grad.setter
@@ -192,12 +199,15 @@ class Tensor:
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
                                 f"{type(value).__name__}")
             if value.shape != self.shape:
-                raise RuntimeError(f"assigned grad has data of a different size: grad is {list(value.shape)}, "
-                                   f"tensor is {list(self.shape)}")
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
+                                   f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor are "
+                                   "the same size")
         self._grad = value
 
     @property
     def grad_fn(self):
+        if self._base is not None and self._version_counter[0]:
+            _function._refresh_view(self)
         return self._grad_fn
 
     @property
@@ -292,7 +302,8 @@ class Tensor:
         return self._array
 
     def __array__(self, dtype=None, copy=None):
-        return self._array if dtype is None else self._array.astype(dtype)
+        arr = self._array if dtype is None else self._array.astype(dtype, copy=False)
+        return arr.copy() if copy and arr is self._array else arr
 
     def item(self):
         if self._array.size != 1:
@@ -356,7 +367,7 @@ class Tensor:
         dev = self.device
         return format_tensor(self._array, self._array.dtype.name, dtypes.get_default_dtype().name,
                              self._requires_grad and self._grad_fn is None,
-                             self._grad_fn.name() if self._grad_fn is not None else None,
+                             self.grad_fn.name() if self._grad_fn is not None else None,
                              None if dev.type == "cpu" else str(dev))
 
     __str__ = __repr__
@@ -442,6 +453,15 @@ def _contiguous_strides(shape):
     return tuple(reversed(strides))
 
 
+def _warn_non_leaf_grad():
+    import warnings
+    warnings.warn("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+                  "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+                  "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf "
+                  "Tensor by mistake, make sure you access the leaf Tensor instead. See "
+                  "github.com/pytorch/pytorch/pull/30531 for more information.", UserWarning, stacklevel=3)
+
+
 def _rebuild(array, requires_grad):
     return _wrap(array, requires_grad)
 
@@ -456,6 +476,8 @@ def _legacy_dtype(name):
 def _legacy_new(cls, args, kwargs):
     from .creation import empty, tensor
     dt = kwargs.pop("dtype", None) or dtypes.get_default_dtype()
+    if len(args) == 1 and isinstance(args[0], Size):
+        args = tuple(args[0])
     if len(args) == 1 and not isinstance(args[0], (int, numpy.integer)):
         t = args[0] if isinstance(args[0], Tensor) else tensor(args[0], dtype=dt)
     else:
@@ -500,6 +522,14 @@ class Size(tuple):
 
     def __add__(self, other):
         return Size(tuple.__add__(self, other))
+
+    def __radd__(self, other):
+        return Size(tuple.__add__(tuple(other), self))
+
+    def __mul__(self, times):
+        return Size(tuple.__mul__(self, times))
+
+    __rmul__ = __mul__
 
 
 _function.bind_tensor(Tensor, _wrap)

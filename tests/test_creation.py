@@ -75,7 +75,8 @@ def test_device_prints_like_torch():
     assert repr(e) == repr(t) == "device(type='cpu')" and str(e) == str(t) == "cpu"
     assert repr(ember.device("cuda", 1)) == repr(torch.device("cuda", 1))
     assert str(ember.device("cuda:0")) == str(torch.device("cuda:0"))
-    assert ember.device("cpu") == "cpu" and ember.device("cpu") != ember.device("cuda")
+    assert ember.device("cpu") == ember.device("cpu") != ember.device("cuda")
+    assert (ember.device("cpu") == "cpu") == (torch.device("cpu") == "cpu")
     assert ember.device("cpu").type == "cpu" and ember.device("cpu").index is None
 
 
@@ -87,6 +88,29 @@ def test_tensor_device():
 
 def test_bad_device_string():
     check_error(lambda lib: lib.device("tpu"))
+    check_error(lambda lib: lib.device(0))
+
+
+@pytest.mark.parametrize("name", ["float16", "float32", "float64"])
+def test_finfo(name):
+    e, t = ember.finfo(getattr(ember, name)), torch.finfo(getattr(torch, name))
+    for attr in ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution", "dtype"):
+        assert getattr(e, attr) == getattr(t, attr), attr
+    assert repr(e) == repr(t)
+
+
+@pytest.mark.parametrize("name", ["uint8", "int8", "int16", "int32", "int64"])
+def test_iinfo(name):
+    e, t = ember.iinfo(getattr(ember, name)), torch.iinfo(getattr(torch, name))
+    assert (e.bits, e.min, e.max, e.dtype) == (t.bits, t.min, t.max, t.dtype)
+    assert repr(e) == repr(t)
+
+
+def test_info_errors_and_default():
+    assert ember.finfo().dtype == torch.finfo().dtype
+    check_error(lambda lib: lib.finfo(lib.int32))
+    check_error(lambda lib: lib.iinfo(lib.float32))
+    check_error(lambda lib: lib.iinfo(lib.bool))
 
 
 @pytest.mark.parametrize("make", [
@@ -105,7 +129,8 @@ def test_cuda_request_fails_like_torch_without_cuda(make):
 @pytest.mark.parametrize("data", [
     [1, 2, 3], [1.5, 2], [True, False], [[1, 2], [3, 4]], [1, 2.0], 3, 2.5, True, [], [[]],
     [[1.5], [2]], (1, 2), [np.float64(1.5)], [np.int32(3)], [np.int32(3), 1], [np.int32(3), np.int16(2)],
-    [np.float16(3), 1], [np.uint8(3), True], [1, 2.0, True], np.float32(2), np.int16(3),
+    [np.float16(3), 1], [np.uint8(3), True], [1, 2.0, True], np.float32(2), np.int16(3), range(3),
+    [range(2), range(2, 4)],
 ], ids=repr)
 def test_tensor_infers_dtype(data):
     assert_same(*both(lambda lib: lib.tensor(data)))
@@ -121,6 +146,16 @@ def test_tensor_from_numpy_keeps_dtype(np_dtype):
 @pytest.mark.parametrize("dtype", ["float64", "int32", "bool", "uint8", "float16"])
 def test_tensor_explicit_dtype(dtype):
     assert_same(*both(lambda lib: lib.tensor([0, 1.7, 2], dtype=getattr(lib, dtype))))
+
+
+def test_tensor_negative_ints_wrap_into_uint8():
+    assert_same(*both(lambda lib: lib.tensor([-1, -200, 3], dtype=lib.uint8)))
+
+
+@pytest.mark.parametrize("value, dtype", [(256, "uint8"), (-256, "uint8"), (200, "int8"), (-129, "int8"),
+                                          (2 ** 31, "int32"), (40000, "int16")], ids=repr)
+def test_tensor_out_of_range_ints_raise(value, dtype):
+    check_error(lambda lib: lib.tensor([1, value], dtype=getattr(lib, dtype)))
 
 
 def test_tensor_python_type_as_dtype():
@@ -200,6 +235,18 @@ def test_from_numpy_shares_memory_both_ways():
     assert arr[1] == -1
 
 
+def test_from_numpy_and_as_tensor_reject_negative_strides():
+    reversed_array = np.arange(3.0)[::-1]
+    for make in ("from_numpy", "as_tensor", "tensor"):
+        check_error(lambda lib: getattr(lib, make)(reversed_array))
+    assert_same(*both(lambda lib: lib.tensor(reversed_array.copy())))
+
+
+def test_from_numpy_keeps_strides():
+    e, t = both(lambda lib: lib.from_numpy(np.arange(6.0).reshape(2, 3).T))
+    assert e.stride() == t.stride() and e.is_contiguous() == t.is_contiguous()
+
+
 def test_from_numpy_rejects_unsupported_types():
     check_error(lambda lib: lib.from_numpy(np.array(["a"])))
     check_error(lambda lib: lib.from_numpy([1, 2]))
@@ -233,11 +280,40 @@ def test_factory(name):
     assert_same(*both(FACTORIES[name]))
 
 
+SIZE_FORMS = {
+    "size_kw": lambda lib, fn: fn(size=(2, 3)), "size_kw_list": lambda lib, fn: fn(size=[4]),
+    "Size": lambda lib, fn: fn(lib.Size([2, 1])), "numpy_int": lambda lib, fn: fn(np.int64(2), 2),
+    "0d_tensor": lambda lib, fn: fn(lib.tensor(3)), "empty_tuple": lambda lib, fn: fn(()),
+}
+
+
+@pytest.mark.parametrize("form", SIZE_FORMS)
+@pytest.mark.parametrize("name", ["zeros", "ones", "empty", "rand", "randn"])
+def test_size_forms(name, form):
+    e, t = both(lambda lib: SIZE_FORMS[form](lib, getattr(lib, name)))
+    assert e.shape == t.shape and str(e.dtype) == str(t.dtype)
+
+
+def test_size_must_be_ints():
+    check_error(lambda lib: lib.zeros(2.0))
+    check_error(lambda lib: lib.ones((2, None)))
+
+
 def test_empty_shapes_and_dtypes():
     for make in (lambda lib: lib.empty(2, 3), lambda lib: lib.empty((4,), dtype=lib.int8),
                  lambda lib: lib.empty_like(lib.ones(2, 2, dtype=lib.float64))):
         e, t = both(make)
         assert e.shape == t.shape and str(e.dtype) == str(t.dtype)
+
+
+@pytest.mark.parametrize("make", [
+    lambda x: x.transpose(0, 2), lambda x: x.permute(2, 0, 1), lambda x: x.transpose(0, 2)[::2],
+    lambda x: x[:, ::2], lambda x: x[:, :1].expand(3, 4, 5), lambda x: x,
+], ids=["transpose", "permute", "transpose_step", "step", "expand", "contiguous"])
+@pytest.mark.parametrize("like", ["zeros_like", "ones_like", "empty_like", "rand_like"])
+def test_like_preserves_layout(make, like):
+    e, t = both(lambda lib: getattr(lib, like)(make(lib.zeros(3, 4, 5))))
+    assert e.shape == t.shape and e.stride() == t.stride() and e.is_contiguous() == t.is_contiguous()
 
 
 def test_factory_requires_grad():
@@ -257,7 +333,7 @@ def test_zeros_out():
 
 
 ARANGES = [(5,), (2, 7), (1, 10, 3), (10, 0, -3), (0.0, 1.0, 0.25), (0, 5, 1.5), (2.5,), (-1, -5, -1),
-           (0, 1, 0.1), (3, 3)]
+           (0, 1, 0.1), (3, 3), (-1, 1, 0.01), (0.5, 100.0, 0.7), (np.int64(4),), (0, np.int32(3))]
 
 
 @pytest.mark.parametrize("args", ARANGES, ids=repr)
@@ -268,6 +344,33 @@ def test_arange(args):
 @pytest.mark.parametrize("dtype", ["float64", "int32", "float16", "uint8"])
 def test_arange_dtype(dtype):
     assert_same(*both(lambda lib: lib.arange(0, 6, 2, dtype=getattr(lib, dtype))))
+
+
+@pytest.mark.parametrize("args", [(0.5, 3), (0, 2.5), (-1.5, 2, 1), (-0.5, 4.7, 2)], ids=repr)
+def test_arange_int_dtype_truncates_bounds(args):
+    assert_same(*both(lambda lib: lib.arange(*args, dtype=lib.int64)))
+
+
+def test_arange_keywords():
+    assert_same(*both(lambda lib: lib.arange(end=4)))
+    assert_same(*both(lambda lib: lib.arange(start=1, end=4, step=2)))
+
+
+LINSPACES = [(0, 1, 5), (-1, 1, 7), (0.1, 3.7, 13), (-2.5, 3, 100), (1e-3, 7.77, 1000), (3, -2, 33), (2, 3, 1),
+             (2, 3, 0), (-1, 1, 2), (0, 10, 64)]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32"])
+@pytest.mark.parametrize("args", LINSPACES, ids=repr)
+def test_linspace_bit_exact(args, dtype):
+    e, t = both(lambda lib: lib.linspace(*args, dtype=getattr(lib, dtype)))
+    assert_same(e, t, atol=0, rtol=0)
+    assert repr(e) == repr(t)
+
+
+def test_linspace_errors_and_tensor_args():
+    check_error(lambda lib: lib.linspace(0, 1, -1))
+    assert_same(*both(lambda lib: lib.linspace(lib.tensor(0.0), lib.tensor(1.0), 3)))
 
 
 def test_arange_tensor_args_and_zero_step():
@@ -309,6 +412,31 @@ def test_randint():
     assert set(ember.randint(2, (50,)).tolist()) == {0, 1}
     assert ember.randint(0, 5, (2, 2), dtype=ember.int32).dtype is ember.int32
     check_error(lambda lib: lib.randint(5, 5, (2,)))
+
+
+@pytest.mark.parametrize("args", [(5, (3,)), (2, 5, (2, 2)), (-3, 0, [4])], ids=repr)
+def test_randint_forms(args):
+    e, t = both(lambda lib: lib.randint(*args))
+    assert e.shape == t.shape and e.dtype is ember.int64
+    low, high = (0, args[0]) if len(args) == 2 else args[:2]
+    assert low <= e.min().item() and e.max().item() < high
+    assert ember.randint(high=3, size=(2,)).shape == torch.randint(high=3, size=(2,)).shape
+
+
+def test_randint_needs_a_size():
+    check_error(lambda lib: lib.randint(0, 5))
+
+
+@pytest.mark.parametrize("name", ["rand", "randn"])
+def test_random_floats_only(name):
+    check_error(lambda lib: getattr(lib, name)(2, dtype=lib.int64))
+
+
+def test_manual_seed_negative_and_generator_device():
+    assert ember.manual_seed(-1).initial_seed() == torch.manual_seed(-1).initial_seed()
+    assert repr(ember.Generator().device) == repr(torch.Generator().device)
+    ember.manual_seed(0)
+    torch.manual_seed(0)
 
 
 def test_manual_seed_repeats():
@@ -363,6 +491,17 @@ LEGACY = {
 @pytest.mark.parametrize("name", LEGACY)
 def test_legacy_constructor(name):
     assert_same(*both(LEGACY[name]))
+
+
+def test_legacy_isinstance_and_type():
+    for name, dtype in (("FloatTensor", "float32"), ("LongTensor", "int64"), ("BoolTensor", "bool")):
+        for lib in (ember, torch):
+            cls = getattr(lib, name)
+            assert isinstance(lib.zeros(1, dtype=getattr(lib, dtype)), cls)
+            assert not isinstance(lib.zeros(1, dtype=lib.float16), cls)
+            assert not isinstance(3, cls)
+    assert_same(*both(lambda lib: lib.tensor([1.5, 2.5]).type(lib.LongTensor)))
+    assert_same(*both(lambda lib: lib.Tensor(lib.Size([2, 3])).shape))
 
 
 def test_legacy_constructor_types():

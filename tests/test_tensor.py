@@ -29,6 +29,8 @@ def test_shape_prints_as_torch_size():
     assert repr(ember.zeros(()).shape) == repr(torch.zeros(()).shape)
     assert e.numel() == t.numel() == 24
     assert repr(ember.Size([2, 3])) == repr(torch.Size([2, 3]))
+    assert repr((1,) + e) == repr((1,) + t) and repr(e + (1,)) == repr(t + (1,))
+    assert repr(e * 2) == repr(t * 2) and repr(2 * e) == repr(2 * t)
 
 
 @pytest.mark.parametrize("dim", [0, 1, -1, -3])
@@ -87,6 +89,17 @@ def test_array_protocol():
     assert arr.dtype == np.int64 and arr.tolist() == [[1, 2], [3, 4]]
     assert np.asarray(x, dtype=np.float32).dtype == np.float32
     assert np.array(ember.ones(2)).tolist() == [1.0, 1.0]
+
+
+def test_np_array_copies_and_np_asarray_shares():
+    def run(lib):
+        x = lib.zeros(4)
+        np.array(x)[0] = 1
+        np.asarray(x)[1] = 2
+        np.array(x, dtype=np.float32)[2] = 3
+        np.asarray(x, dtype=np.float64)[3] = 4
+        return x
+    assert_same(*both(run))
 
 
 def test_len_and_iteration():
@@ -261,7 +274,10 @@ def test_binary_operator_int(op):
 def test_binary_operator_scalar_both_sides(op, scalar):
     check(lambda lib, a: BINARY[op](a, scalar), POSITIVE, grad=op not in NOT_DIFFERENTIABLE)
     check(lambda lib, a: BINARY[op](abs(scalar), a), A, grad=op not in NOT_DIFFERENTIABLE_REFLECTED)
-    check(lambda lib, a: BINARY[op](a, scalar), POS_INTS)
+    if op == "pow" and scalar == -3:
+        check_error(lambda lib: BINARY[op](lib.tensor(POS_INTS), scalar))
+    else:
+        check(lambda lib, a: BINARY[op](a, scalar), POS_INTS)
     check(lambda lib, a: BINARY[op](scalar, a), POS_INTS)
 
 
@@ -318,6 +334,13 @@ def test_mixed_dtype_promotion():
     check(lambda lib, a: a + True, INTS)
     check(lambda lib, a, b: a + b, A.astype(np.float64), B)
     check(lambda lib, a, b: a + b[0, 0], A.astype(np.float16), B.astype(np.float64))
+    check(lambda lib, a: a.clamp(-2.5, 3), INTS)
+    check(lambda lib, a: a.clamp(max=2), INTS)
+
+
+@pytest.mark.parametrize("scalar", [np.float32(2.0), np.float64(-1.5), np.int64(3)], ids=repr)
+def test_numpy_scalar_operand_gives_tensor(scalar):
+    check(lambda lib, a: scalar * a + scalar - a / scalar, A)
 
 
 # ---- in-place ----

@@ -1,7 +1,7 @@
 """ember.autograd: backward, grad, Function, grad modes and gradient checking."""
 from .function import Function
-from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
-                        set_grad_enabled)
+from .grad_mode import (detect_anomaly, enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
+                        no_grad, set_detect_anomaly, set_grad_enabled)
 from .gradcheck import gradcheck, gradgradcheck
 from .engine import run_backward
 from ..backend import xp_of
@@ -18,10 +18,9 @@ def _root_grads(tensors, grads):
     from ..tensor import Tensor, _wrap
     grads = grads if grads is not None else (None,) * len(tensors)
     if len(grads) != len(tensors):
-        raise RuntimeError(f"grad can be implicitly created only for scalar outputs: got {len(grads)} gradients "
-                           f"for {len(tensors)} tensors")
+        raise RuntimeError(f"got {len(tensors)} tensors and {len(grads)} gradients")
     out = []
-    for t, g in zip(tensors, grads):
+    for i, (t, g) in enumerate(zip(tensors, grads)):
         if g is None:
             if t._array.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
@@ -29,8 +28,8 @@ def _root_grads(tensors, grads):
         elif not isinstance(g, Tensor):
             g = _wrap(xp_of(t._array).full_like(t._array, g))
         elif g.shape != t.shape:
-            raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {g.shape} and output[0] has a "
-                               f"shape of {t.shape}.")
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has "
+                               f"a shape of {t.shape}.")
         out.append(g)
     return out
 
@@ -92,8 +91,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             if materialize_grads:
                 g = t.new_zeros(t.shape)
             elif not allow_unused:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
-                                   "Set allow_unused=True if this is the desired behavior.")
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the "
+                                   "graph. Set allow_unused=True if this is the desired behavior.")
         elif not create_graph:
             g = g.detach()
         result.append(g)
@@ -108,4 +107,5 @@ def Variable(data, requires_grad=False, volatile=False):
 
 
 __all__ = ["Function", "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
-           "is_grad_enabled", "is_inference_mode_enabled", "gradcheck", "gradgradcheck", "Variable"]
+           "is_grad_enabled", "is_inference_mode_enabled", "gradcheck", "gradgradcheck", "Variable",
+           "detect_anomaly", "set_detect_anomaly"]

@@ -1,7 +1,22 @@
 """The backward engine: walk the graph from the roots in topological order and deliver gradients."""
-from ..backend import zeros_array
-from .grad_mode import STATE
+from ..backend import xp_of, zeros_array
+from .function import Op
+from .grad_mode import ANOMALY, STATE
 from .node import AccumulateGrad
+
+
+class CopyGrad(Op):
+    """The copy a leaf's first gradient becomes under ``create_graph`` (PyTorch's CopyBackwards)."""
+
+    _node_name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, grad):
+        return grad.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
 
 
 def _topological_order(roots):
@@ -117,7 +132,7 @@ def _accumulate(variable, grad, create_graph, hooked=False):
     if not hooked:
         grad = _leaf_hooked(variable, grad)
     if variable._grad is None:
-        variable._grad = grad if create_graph else grad.detach()._own_copy()
+        variable._grad = CopyGrad.apply(grad) if create_graph else grad.detach()._own_copy()
     elif create_graph:
         variable._grad = variable._grad + grad
     else:
@@ -136,6 +151,10 @@ def _run_node(node, grads, buffers, retain_graph):
     result = node._op.backward(node, *grads)
     if not isinstance(result, tuple):
         result = (result,)
+    if not node._op._unwrap:
+        result = _checked_user_grads(node, result)
+    if ANOMALY.enabled and ANOMALY.check_nan:
+        _check_nan(node, result)
     for (child, nr), grad in zip(node.next_functions, result):
         if child is not None and grad is not None:
             _add_to_buffer(buffers, child, nr, grad)
@@ -155,3 +174,39 @@ def _materialize(node, grads):
             shape, dtype = node._out_meta[i]
             out[i] = _wrap(zeros_array(shape, getattr(dtype, "np", dtype)))
     return out
+
+
+def _checked_user_grads(node, result):
+    """A user Function's gradients: one per input, each summed to its input's shape and cast to its dtype."""
+    from ..ops.broadcast import sum_to_shape
+    n = len(node._input_meta)
+    if len(result) != n and (len(result) < n or any(g is not None for g in result[n:])):
+        raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients (expected {n}, "
+                           f"got {len(result)})")
+    checked = []
+    for i, (grad, meta) in enumerate(zip(result, node._input_meta)):
+        if grad is not None and meta is None:
+            raise RuntimeError(f"function {node.name()} returned a gradient different than None at position {i + 1}, "
+                               "but the corresponding forward input was not a Variable")
+        if grad is not None and grad.shape != meta[0]:
+            if not _expandable(meta[0], grad.shape):
+                raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - got "
+                                   f"{list(grad.shape)} but expected shape compatible with {list(meta[0])}")
+            grad = sum_to_shape(grad, meta[0])
+        if grad is not None and grad.dtype != meta[1]:
+            grad = grad.to(meta[1])
+        checked.append(grad)
+    return tuple(checked)
+
+
+def _expandable(shape, target):
+    """Whether a tensor of ``shape`` broadcasts to ``target``."""
+    if len(shape) > len(target):
+        return False
+    return all(n == m or n == 1 for n, m in zip(reversed(shape), reversed(target)))
+
+
+def _check_nan(node, result):
+    for i, grad in enumerate(result):
+        if grad is not None and grad.dtype.is_floating_point and bool(xp_of(grad._array).isnan(grad._array).any()):
+            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")

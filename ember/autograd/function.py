@@ -22,6 +22,7 @@ class Function:
     _node_name = None
     _num_inputs = None   # how many leading arguments can carry gradients; None means all of them
     _unwrap = False
+    _whole_view = False  # a node that stands for a whole chain of view ops (AsStridedBackward0)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -36,6 +37,11 @@ class Function:
     def backward(ctx, *grads):
         raise NotImplementedError("You must implement either the backward or vjp method for your custom "
                                   "autograd.Function to use it with backward mode AD.")
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. Please use "
+                           "new-style autograd function with static forward method. (Example: "
+                           "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
 
     @classmethod
     def apply(cls, *args):
@@ -74,14 +80,18 @@ def _apply_recorded(cls, args, n):
     needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in inputs)
     ctx = cls._backward_cls.__new__(cls._backward_cls)
     ctx.needs_input_grad = needs
+    ctx.next_functions = tuple(_edge(a) if need else (None, 0) for a, need in zip(inputs, needs))
     if cls._unwrap:
         fargs = [a._array if isinstance(a, Tensor) else a for a in inputs]
         out = cls.forward(ctx, *fargs, *args[n:])
-        outputs = _wrap_outputs(out, True, ctx)
+        if type(out) is ndarray:
+            differentiable = out.dtype.kind == "f"
+            outputs = _wrap(out, differentiable, ctx if differentiable else None)
+        else:
+            outputs = _wrap_outputs(out, True, ctx)
     else:
         outputs, fargs = _apply_user_forward(cls, ctx, args, n)
         out = outputs
-    ctx.next_functions = tuple(_edge(a) if need else (None, 0) for a, need in zip(inputs, needs))
     if ctx._to_save is not None:
         ctx._saved = tuple(_save(item, inputs, fargs, out, outputs) for item in ctx._to_save)
         ctx._to_save = None
@@ -89,20 +99,45 @@ def _apply_recorded(cls, args, n):
 
 
 def _apply_user_forward(cls, ctx, args, n):
-    """A user Function's forward: it sees detached Tensors and runs without recording a graph."""
-    fargs = [a.detach() if isinstance(a, Tensor) else a for a in args[:n]]
+    """A user Function's forward: it sees the input Tensors themselves and runs without recording a graph."""
     prev = STATE.enabled
     STATE.enabled = False
     try:
-        out = cls.forward(ctx, *fargs, *args[n:])
+        out = cls.forward(ctx, *args)
     finally:
         STATE.enabled = prev
-    return _wrap_outputs(out, False, ctx if ctx is not _NULL_CTX else None), fargs
+    inputs = args[:n]
+    if ctx is _NULL_CTX:
+        return _wrap_outputs(out, False), inputs
+    ctx._input_meta = tuple((a.shape, a.dtype) if isinstance(a, Tensor) else None for a in inputs)
+    out = tuple(_own_output(o, inputs, ctx) for o in out) if isinstance(out, tuple) \
+        else _own_output(out, inputs, ctx)
+    return _wrap_outputs(out, False, ctx), inputs
+
+
+def _own_output(o, inputs, ctx):
+    """An output that is an input: the input itself if forward marked it dirty, else an alias of it."""
+    if not any(o is a for a in inputs):
+        return o
+    if id(o) not in ctx._dirty:
+        return o.detach()
+    if o._grad_fn is None and o._requires_grad:
+        raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+    return o
 
 
 def _edge(tensor):
+    if tensor._base is not None and tensor._version_counter[0]:
+        _refresh_view(tensor)
     fn = tensor._grad_fn
     return (fn, tensor._output_nr) if fn is not None else (tensor._grad_accumulator(), 0)
+
+
+def _refresh_view(view):
+    """A view whose base changed in place since its history was recorded reads itself from the base again."""
+    from ..ops.inplace import is_stale_view, regenerate_view
+    if is_stale_view(view):
+        regenerate_view(view)
 
 
 def _wrap_outputs(out, unwrap, ctx=None):
@@ -133,7 +168,7 @@ def _save(item, inputs, fargs, out, outputs):
     if item is None or not hasattr(item, "shape"):
         return (_SAVED_CONST, item, None, None, None, 0)
     for t, a in zip(inputs, fargs):
-        if item is a and t is not a and hasattr(t, "_version_counter"):
+        if item is a and hasattr(t, "_version_counter"):
             return (_SAVED_INPUT, t, t._version_counter, t._version_counter[0], None, 0)
     single = not isinstance(out, tuple)
     for i, (o, t) in enumerate(zip((out,) if single else out, (outputs,) if single else outputs)):

@@ -1,4 +1,5 @@
 """Backward-graph nodes (also the ctx of an op), leaf accumulators, saved tensors and hook handles."""
+import re
 import weakref
 
 from .grad_mode import STATE
@@ -55,6 +56,7 @@ class Node:
     _retained = None
     _materialize_grads = True
     _non_differentiable = ()
+    _dirty = ()
 
     def name(self):
         return type(self).__name__
@@ -76,7 +78,7 @@ class Node:
         self._non_differentiable = tuple(id(o) for o in outputs)
 
     def mark_dirty(self, *tensors):
-        pass
+        self._dirty = tuple(id(t) for t in tensors)
 
     def set_materialize_grads(self, value):
         self._materialize_grads = value
@@ -149,14 +151,31 @@ def _unpack(node, saved):
     if kind == _SAVED_CONST:
         return obj
     if counter[0] != version:
-        from ..tensor import describe
-        desc = obj._describe() if kind == _SAVED_INPUT else describe(obj, node, output_nr)
+        desc = _saved_description(obj._array, obj.grad_fn, obj._output_nr) if kind == _SAVED_INPUT \
+            else _saved_description(obj, node, output_nr)
         raise RuntimeError(
             "one of the variables needed for gradient computation has been modified by an inplace operation: "
-            f"{desc} is at version {counter[0]}; expected version {version} instead. Hint: the tensor was "
-            "changed in place (an op ending in '_', an indexed assignment or +=) after it was used; use an "
-            "out-of-place op or .clone() it first.")
+            f"{desc} is at version {counter[0]}; expected version {version} instead. Hint: enable anomaly "
+            "detection to find the operation that failed to compute its gradient, with "
+            "torch.autograd.set_detect_anomaly(True, check_nan=False).")
     if kind == _SAVED_INPUT:
         return obj
     from ..tensor import _wrap
     return _wrap(obj, True, node, output_nr)
+
+
+def _saved_description(array, grad_fn, output_nr):
+    """PyTorch's words for a saved tensor: ``[torch.FloatTensor [2]], which is output 0 of Mul,``."""
+    from ..tensor import describe
+    desc = describe(array, None, 0)
+    if grad_fn is not None:
+        desc += f", which is output {output_nr} of {_short_name(grad_fn)},"
+    return desc
+
+
+def _short_name(node):
+    """How PyTorch names a node in that message: ``Mul`` for MulBackward0, C++ names for its own nodes."""
+    name = node.name()
+    if name in ("CopySlices", "AccumulateGrad", "CopyBackwards"):
+        return "torch::autograd::" + name
+    return re.sub(r"Backward\d*$", "", name)

@@ -1,19 +1,19 @@
 """Elementwise arithmetic: add, sub, mul, div, neg, pow, floor_divide, remainder."""
+import math
+
 from .. import dtypes
 from ..autograd.function import Op
 from ..backend import xp_of
 from . import promotion
-from .broadcast import sum_to_shape
+from .broadcast import BroadcastingOp, sum_to_shape
 
 
 def _shape(x):
     return getattr(x, "shape", None)
 
 
-class _Binary(Op):
+class _Binary(BroadcastingOp):
     """Forward gets both operands already cast to the result dtype; backward reduces to each input's shape."""
-
-    _num_inputs = 2
 
     @staticmethod
     def _record(ctx, a, b):
@@ -115,8 +115,7 @@ class Pow(_Binary):
     def forward(ctx, a, b, dt):
         Pow._record(ctx, a, b)
         a, b = promotion.cast(a, dt), promotion.cast(b, dt)
-        _check_integer_power(a, b)
-        out = a ** b
+        out = _power(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -135,7 +134,8 @@ class PowScalar(Op):
     @staticmethod
     def forward(ctx, a, exponent, dt):
         a = promotion.cast(a, dt)
-        _check_integer_power(a, exponent)
+        if a.dtype.kind in "iu" and type(exponent) is int and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
         ctx.exponent = exponent
         ctx.save_for_backward(a)
         return a ** exponent
@@ -149,16 +149,45 @@ class PowScalar(Op):
         return grad * e * a ** (e - 1) if e != 2 else grad * 2 * a
 
 
+class ScalarPow(Op):
+    """python number ** tensor: PowBackward2 in PyTorch."""
+
+    _node_name = "PowBackward2"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, exponent, base, dt):
+        exponent = promotion.cast(exponent, dt)
+        out = _power(xp_of(exponent).asarray(promotion.cast(base, dt), dtype=dt), exponent)
+        ctx.base = base
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        if ctx.base == 0:
+            return grad * 0
+        return grad * out * (math.log(ctx.base) if ctx.base > 0 else math.nan)
+
+
+def _power(a, b):
+    """a ** b on arrays; an integer base to a negative integer power follows PyTorch (1, -1 or 0), not an error."""
+    if a.dtype.kind not in "iu":
+        return a ** b
+    xp = xp_of(a)
+    negative = b < 0
+    if not xp.any(negative):
+        return a ** b
+    out = a ** xp.where(negative, 0, b)
+    sign = xp.where(b % 2 == 0, 1, -1)
+    inverse = xp.where(a == 1, 1, xp.where(a == -1, sign, 0))
+    return xp.where(negative, inverse, out).astype(out.dtype, copy=False)
+
+
 def _log_or_zero(a):
     """log(a) where a != 0 and 0 elsewhere, so 0 ** b has a finite gradient with respect to b."""
-    from ..tensor import where
-    return where(a == 0, 1.0, a).log()
-
-
-def _check_integer_power(a, b):
-    xp = xp_of(a)
-    if a.dtype.kind in "iu" and xp.asarray(b).dtype.kind in "iu" and xp.any(xp.asarray(b) < 0):
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return a.where(a != 0, 1.0).log()
 
 
 class FloorDivide(_Binary):
@@ -178,6 +207,8 @@ class FloorDivide(_Binary):
 
 
 class TruncDivide(FloorDivide):
+    _node_name = "DivBackward2"
+
     @staticmethod
     def forward(ctx, a, b, dt):
         TruncDivide._record(ctx, a, b)
@@ -190,6 +221,8 @@ class TruncDivide(FloorDivide):
 
 
 class Remainder(_Binary):
+    """tensor % python number; RemainderTensors below is tensor % tensor."""
+
     _node_name = "RemainderBackward0"
 
     @staticmethod
@@ -202,7 +235,45 @@ class Remainder(_Binary):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        return _Binary._grads(ctx, lambda: grad, lambda: -grad * (a / b).floor())
+        return _Binary._grads(ctx, lambda: grad, lambda: -grad * a.div(b, rounding_mode="floor"))
+
+
+class RemainderTensors(Remainder):
+    _node_name = "RemainderBackward1"
+
+
+class ScalarSub(Op):
+    """python number - tensor."""
+
+    _node_name = "RsubBackward1"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, scalar, dt):
+        return promotion.cast(scalar, dt) - promotion.cast(a, dt)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+class ScalarDiv(Op):
+    """python number / tensor, which PyTorch computes as reciprocal(tensor) * number (hence the node name)."""
+
+    _node_name = "MulBackward0"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, scalar, dt):
+        a = promotion.cast(a, dt)
+        out = scalar / a
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        return -grad * out / a
 
 
 # ---- public functions (also bound as Tensor methods) ----
@@ -211,18 +282,34 @@ from ..tensor import Tensor, _out, tensor_like_scalar  # noqa: E402
 
 def add(input, other, *, alpha=1, out=None):
     dt = promotion.operand_dtype(input, other)
+    if alpha != 1:
+        _check_alpha(dt, alpha)
     return _out(Add.apply(input, other, dt.np, alpha), out)
 
 
 def sub(input, other, *, alpha=1, out=None):
-    if _is_bool(input) or _is_bool(other):
+    _check_not_bool(input, other)
+    dt = promotion.operand_dtype(input, other)
+    if alpha != 1:
+        _check_alpha(dt, alpha)
+    return _out(Sub.apply(input, other, dt.np, alpha), out)
+
+
+def _check_alpha(dt, alpha):
+    if not dt.is_floating_point and isinstance(alpha, float):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if dt is dtypes.bool and not isinstance(alpha, bool):
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+
+
+def _check_not_bool(a, b):
+    if _is_bool(a) or _is_bool(b):
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-    return _out(Sub.apply(input, other, promotion.operand_dtype(input, other).np, alpha), out)
 
 
 def _is_bool(x):
-    return x.dtype is dtypes.bool if isinstance(x, Tensor) else isinstance(x, bool)
+    return x._array.dtype.kind == "b" if isinstance(x, Tensor) else isinstance(x, bool)
 
 
 def mul(input, other, *, out=None):
@@ -234,8 +321,8 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is None:
         return _out(Div.apply(input, other, promotion.float_dtype(dt).np), out)
     if rounding_mode not in ("floor", "trunc"):
-        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
-                         f"'{rounding_mode}'")
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                           f"'{rounding_mode}'")
     _check_int_zero_division(other, dt)
     op = FloorDivide if rounding_mode == "floor" else TruncDivide
     return _out(op.apply(input, other, dt.np), out)
@@ -255,7 +342,8 @@ def floor_divide(input, other, *, out=None):
 def remainder(input, other, *, out=None):
     dt = promotion.operand_dtype(input, other)
     _check_int_zero_division(other, dt)
-    return _out(Remainder.apply(input, other, dt.np), out)
+    op = RemainderTensors if isinstance(other, Tensor) else Remainder
+    return _out(op.apply(input, other, dt.np), out)
 
 
 def neg(input, *, out=None):
@@ -268,14 +356,31 @@ def neg(input, *, out=None):
 def pow(input, exponent, *, out=None):  # noqa: A001 - PyTorch's name
     dt = promotion.operand_dtype(input, exponent)
     if not isinstance(input, Tensor):
-        input = tensor_like_scalar(input, dt)
+        return _out(ScalarPow.apply(exponent, input, dt.np), out)
     if isinstance(exponent, Tensor):
         return _out(Pow.apply(input, exponent, dt.np), out)
     return _out(PowScalar.apply(input, exponent, dt.np), out)
 
 
+def _rsub(self, other):
+    _check_not_bool(self, other)
+    return ScalarSub.apply(self, other, promotion.operand_dtype(self, other).np)
+
+
+def _rdiv(self, other):
+    return ScalarDiv.apply(self, other, promotion.float_dtype(promotion.operand_dtype(self, other)).np)
+
+
+def _rpow(self, other):
+    return pow(other, self)
+
+
 def _reflected(fn):
     """``scalar <op> tensor`` for the non-commutative operators."""
+    scalar_first = {sub: _rsub, div: _rdiv, pow: _rpow}.get(fn)
+    if scalar_first is not None:
+        return scalar_first
+
     def reflected(self, other):
         dt = promotion.operand_dtype(self, other)
         return fn(tensor_like_scalar(promotion.cast(other, dt.np), dt), self)

@@ -1,12 +1,13 @@
 """Comparisons and logical/bitwise ops: results carry no gradient."""
 import operator
 
+from .. import dtypes
 from ..autograd.function import Op
 from . import promotion
+from .broadcast import BroadcastingOp
 
 
-class _Compare(Op):
-    _num_inputs = 2
+class _Compare(BroadcastingOp):
     _fn = None
 
     @classmethod
@@ -30,8 +31,9 @@ class _Bitwise(_Compare):
     @classmethod
     def forward(cls, ctx, a, b, dt):
         if dt.kind == "f":
-            raise RuntimeError(f'"{cls.__name__.lower()}_cpu" not implemented for \'Float\': bitwise and '
-                               "logical operators need integer or bool tensors")
+            raise NotImplementedError(f'"{cls.__name__.lower()}_cpu" not implemented for '
+                                      f"'{dtypes.scalar_type_name(dt)}': bitwise operators need integer or bool "
+                                      "tensors")
         return super().forward(ctx, a, b, dt)
 
 
@@ -44,7 +46,8 @@ class BitwiseNot(Op):
     @staticmethod
     def forward(ctx, a):
         if a.dtype.kind == "f":
-            raise TypeError("~ (bitwise_not) is only supported for integer and bool tensors, got a float tensor")
+            raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{dtypes.scalar_type_name(a.dtype)}': "
+                                      "bitwise_not needs an integer or bool tensor")
         return ~a
 
 
@@ -69,6 +72,14 @@ bitwise_xor = _binary_fn(BitwiseXor, "bitwise_xor")
 
 def bitwise_not(input, *, out=None):
     return _out(BitwiseNot.apply(input), out)
+
+
+def invert(input):
+    """The ``~`` operator: a TypeError for float tensors, like PyTorch's ``Tensor.__invert__``."""
+    if input.is_floating_point():
+        raise TypeError(f"~ (operator.invert) is only implemented on integer and Boolean-type tensors, got "
+                        f"{input.dtype}")
+    return BitwiseNot.apply(input)
 
 
 def logical_not(input, *, out=None):

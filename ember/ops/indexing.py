@@ -1,4 +1,6 @@
 """Indexing with ints, slices, None, Ellipsis, bool masks and integer tensors: get and set, with backward."""
+import operator
+
 import numpy
 
 from ..autograd.function import Op
@@ -9,19 +11,19 @@ from .broadcast import sum_to_shape
 def to_array_key(key):
     """A PyTorch index as a numpy one: Tensors and lists become arrays; reports whether it is advanced."""
     from ..tensor import Tensor
-    items = key if type(key) is tuple else (key,)
+    items = key if type(key) is tuple or _list_as_tuple(key) else (key,)
     out, advanced = [], False
     for k in items:
+        if type(k) is slice and not _plain_slice(k):
+            k = slice(*(None if v is None else operator.index(v) for v in (k.start, k.stop, k.step)))
         if isinstance(k, Tensor):
-            k = k._array
-            if k.dtype.kind not in "biu":
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            advanced = True
-            if k.ndim == 0 and k.dtype.kind != "b":
-                k, advanced = int(k), False
+            k = _tensor_key(k._array)
+            advanced = advanced or not isinstance(k, int)
         elif isinstance(k, (list, numpy.ndarray)):
             k = _list_key(k)
             advanced = True
+        elif isinstance(k, str):
+            raise TypeError(f"new(): invalid data type '{type(k).__name__}'")
         elif not (k is None or k is Ellipsis or isinstance(k, (int, slice, numpy.integer))):
             raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
                              f"are valid indices (got {type(k).__name__})")
@@ -31,6 +33,29 @@ def to_array_key(key):
     if not advanced and Ellipsis not in out:
         out.append(Ellipsis)  # keeps an all-int index a 0-d view instead of a numpy scalar copy
     return tuple(out), advanced
+
+
+def _list_as_tuple(key):
+    """PyTorch (like old numpy) reads ``t[[0, slice(1, 3)]]`` or ``t[[[0, 1], [1, 2]]]`` as a tuple of indices:
+    a short list holding a sequence, tensor, slice, None or Ellipsis."""
+    from ..tensor import Tensor
+    return type(key) is list and len(key) < 32 and any(
+        k is None or k is Ellipsis or isinstance(k, (list, tuple, slice, Tensor, numpy.ndarray)) for k in key)
+
+
+def _plain_slice(k):
+    return all(v is None or type(v) is int for v in (k.start, k.stop, k.step))
+
+
+def _tensor_key(k):
+    """An index tensor's array: a 0-d integer one is a plain int; uint8 is a (legacy) mask, as in PyTorch."""
+    if k.dtype.kind not in "biu":
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    if k.dtype == numpy.uint8:
+        return k.astype(bool)
+    if k.ndim == 0 and k.dtype.kind != "b":
+        return int(k)
+    return k
 
 
 def _list_key(k):
@@ -178,9 +203,22 @@ def setitem(self, key, value):
     if not advanced:
         check_bounds(self.shape, arr_key)
     op = IndexPutAdvanced if advanced else IndexPutCopy
-    if not isinstance(value, Tensor):
-        from ..creation import tensor
-        value = value if isinstance(value, (int, float, bool)) else tensor(value, dtype=self.dtype)
-    elif value.dtype != self.dtype:
-        value = value.to(self.dtype)
+    value = _value_for(self, value, advanced)
     apply_inplace(self, lambda t, v: op.apply(t, v, arr_key, advanced), value)
+
+
+def _value_for(self, value, advanced):
+    """The value of ``self[key] = value`` in self's dtype; PyTorch's errors for sequences and, in advanced
+    assignment, for a tensor of another dtype."""
+    if isinstance(value, (list, tuple, numpy.ndarray)):
+        kind = type(value).__name__ if type(value).__module__ == "builtins" else \
+            f"{type(value).__module__}.{type(value).__name__}"
+        raise TypeError(f"can't assign a {kind} to a {self.type()}")
+    if not isinstance(value, Tensor) or value.dtype is self.dtype:
+        return value
+    if advanced:
+        from .reduction import _torch_name
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{_torch_name(self._array.dtype)} for the destination and "
+                           f"{_torch_name(value._array.dtype)} for the source.")
+    return value.to(self.dtype)

@@ -1,6 +1,6 @@
 """Matrix products: mm, bmm, mv, dot, matmul, addmm."""
 from ..autograd.function import Op
-from .broadcast import sum_to_shape
+from .broadcast import broadcast_error, sum_to_shape
 
 
 def _check_dtypes(name, a, b):
@@ -73,8 +73,28 @@ class Dot(Op):
         return grad * b, grad * a
 
 
+class Mv(Op):
+    _node_name = "MvBackward0"
+
+    @staticmethod
+    def forward(ctx, a, v):
+        if a.ndim != 2 or v.ndim != 1:
+            raise RuntimeError(f"vector + matrix @ vector expected, got {a.ndim}D matrix and {v.ndim}D vector")
+        if a.shape[1] != v.shape[0]:
+            raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({_mat(a)}), vec ({v.shape[0]})")
+        _check_dtypes("mv", a, v)
+        ctx.save_for_backward(a, v)
+        return a @ v
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, v = ctx.saved_tensors
+        need_a, need_v = ctx.needs_input_grad
+        return (grad.unsqueeze(1) * v if need_a else None), (a.t().mv(grad) if need_v else None)
+
+
 class Matmul(Op):
-    """matmul for the cases that are not plain mm/bmm/dot: vectors, broadcast batches."""
+    """matmul for the cases that are not plain mm/mv/dot: a vector with a batch, broadcast batches."""
 
     _node_name = "UnsafeViewBackward0"
 
@@ -86,6 +106,9 @@ class Matmul(Op):
         k_a, k_b = a.shape[-1], b.shape[-2] if b.ndim > 1 else b.shape[0]
         if k_a != k_b:
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_mat(a)} and {_mat(b)})")
+        batch_error = broadcast_error(a.shape[:-2], b.shape[:-2])
+        if batch_error is not None:
+            raise batch_error
         _check_dtypes("matmul", a, b)
         ctx.save_for_backward(a, b)
         return a @ b
@@ -104,6 +127,12 @@ class Matmul(Op):
         ga = sum_to_shape(g.matmul(b2.mT), a2.shape).reshape(a.shape) if need_a else None
         gb = sum_to_shape(a2.mT.matmul(g), b2.shape).reshape(b.shape) if need_b else None
         return ga, gb
+
+
+class VectorMatmul(Matmul):
+    """1-D @ 2-D, which PyTorch computes as a squeezed mm."""
+
+    _node_name = "SqueezeBackward4"
 
 
 def _mat(x):
@@ -154,9 +183,7 @@ def dot(input, other, *, out=None):
 
 
 def mv(input, vec, *, out=None):
-    if input.ndim != 2 or vec.ndim != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}D matrix and {vec.ndim}D vector")
-    return _out(Matmul.apply(input, vec), out)
+    return _out(Mv.apply(input, vec), out)
 
 
 def matmul(input, other, *, out=None):
@@ -165,9 +192,10 @@ def matmul(input, other, *, out=None):
         return mm(input, other, out=out)
     if a == 1 and b == 1:
         return dot(input, other, out=out)
-    if a == 3 and b == 3 and input.shape[0] == other.shape[0]:
-        return bmm(input, other, out=out)
-    return _out(Matmul.apply(input, other), out)
+    if a == 2 and b == 1:
+        return mv(input, other, out=out)
+    op = VectorMatmul if a == 1 and b == 2 else Matmul
+    return _out(op.apply(input, other), out)
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):

@@ -1,6 +1,9 @@
 """Reductions: sum, mean, max/min (whole tensor and along a dim), maximum/minimum, argmax/argmin."""
+from .. import dtypes
 from ..autograd.function import Op
 from ..backend import xp_of
+from . import promotion
+from .arithmetic import _Binary
 from .dims import wrap_dim, wrap_dims
 
 
@@ -20,18 +23,27 @@ class Sum(Op):
     @staticmethod
     def forward(ctx, a, dim, keepdim, dtype):
         dims = wrap_dims(dim, a.ndim)
-        ctx.shape, ctx.dims = a.shape, dims
+        ctx.shape, ctx.dims, ctx.in_dtype = a.shape, dims, a.dtype
         if dtype is None and a.dtype.kind in "biu":
             dtype = "int64"
         return a.sum(axis=dims, keepdims=keepdim, dtype=dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        return _expand_back(grad, ctx.shape, ctx.dims)
+        return _expand_back(_to_dtype(grad, ctx.in_dtype), ctx.shape, ctx.dims)
+
+
+def _to_dtype(grad, np_dtype):
+    """The gradient in the input's dtype (a ``dtype=`` argument can make the output's differ)."""
+    return grad if grad.dtype.np == np_dtype else grad.to(dtypes.from_numpy_dtype(np_dtype))
 
 
 class SumAll(Sum):
     _node_name = "SumBackward0"
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _to_dtype(grad, ctx.in_dtype).expand(ctx.shape)
 
 
 class Mean(Op):
@@ -44,7 +56,7 @@ class Mean(Op):
             raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
                                f"or complex dtype. Got: {_torch_name(a.dtype)}")
         dims = wrap_dims(dim, a.ndim)
-        ctx.shape, ctx.dims = a.shape, dims
+        ctx.shape, ctx.dims, ctx.in_dtype = a.shape, dims, a.dtype
         count = 1
         for d in dims:
             count *= a.shape[d]
@@ -54,16 +66,14 @@ class Mean(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return _expand_back(grad / ctx.count, ctx.shape, ctx.dims)
+        return _expand_back(_to_dtype(grad, ctx.in_dtype) / ctx.count, ctx.shape, ctx.dims)
 
 
 class MeanAll(Mean):
     _node_name = "MeanBackward0"
 
 
-def _torch_name(np_dtype):
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}[str(np_dtype)]
+_torch_name = dtypes.scalar_type_name
 
 
 class _ExtremeAll(Op):
@@ -145,41 +155,42 @@ class MinDim(_ExtremeDim):
     _arg = "argmin"
 
 
-class Maximum(Op):
+class Maximum(_Binary):
     _node_name = "MaximumBackward0"
 
     @staticmethod
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, dt):
+        Maximum._record(ctx, a, b)
+        a, b = promotion.cast(a, dt), promotion.cast(b, dt)
         ctx.save_for_backward(a, b)
         return xp_of(a).maximum(a, b)
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        return _split_ties(grad, a > b, a == b, a, b, ctx)
+        return _split_ties(ctx, grad, a > b, a == b)
 
 
-class Minimum(Op):
+class Minimum(_Binary):
     _node_name = "MinimumBackward0"
 
     @staticmethod
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, dt):
+        Minimum._record(ctx, a, b)
+        a, b = promotion.cast(a, dt), promotion.cast(b, dt)
         ctx.save_for_backward(a, b)
         return xp_of(a).minimum(a, b)
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        return _split_ties(grad, a < b, a == b, a, b, ctx)
+        return _split_ties(ctx, grad, a < b, a == b)
 
 
-def _split_ties(grad, a_wins, tie, a, b, ctx):
+def _split_ties(ctx, grad, a_wins, tie):
     """Gradient of max/min of two tensors: to the winner, half each on a tie."""
-    from .broadcast import sum_to_shape
     share = a_wins.to(grad.dtype) + tie.to(grad.dtype) * 0.5
-    ga = sum_to_shape(grad * share, a.shape) if ctx.needs_input_grad[0] else None
-    gb = sum_to_shape(grad * (1 - share), b.shape) if ctx.needs_input_grad[1] else None
-    return ga, gb
+    return _Binary._grads(ctx, lambda: grad * share, lambda: grad * (1 - share))
 
 
 class ArgExtreme(Op):
@@ -199,7 +210,6 @@ class ArgExtreme(Op):
 # ---- public functions (also bound as Tensor methods) ----
 from .. import return_types  # noqa: E402
 from ..tensor import Tensor, _out  # noqa: E402
-from . import promotion  # noqa: E402
 
 
 def _np_dtype(dtype):
@@ -207,11 +217,15 @@ def _np_dtype(dtype):
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001 - PyTorch's name
+    if dim is None and keepdim:
+        raise TypeError("sum(): keepdim=True needs the dims to reduce; pass dim= as well")
     op = SumAll if dim is None else Sum
     return _out(op.apply(input, dim, keepdim, _np_dtype(dtype)), out)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    if dim is None and keepdim:
+        raise TypeError("mean(): keepdim=True needs the dims to reduce; pass dim= as well")
     op = MeanAll if dim is None else Mean
     return _out(op.apply(input, dim, keepdim, _np_dtype(dtype)), out)
 
@@ -229,15 +243,11 @@ def _extreme(all_op, dim_op, pair_fn, name):
 
 
 def maximum(input, other, *, out=None):
-    dt = promotion.operand_dtype(input, other).np
-    return _out(Maximum.apply(input.to(dt) if input.dtype.np != dt else input,
-                              other.to(dt) if other.dtype.np != dt else other), out)
+    return _out(Maximum.apply(input, other, promotion.operand_dtype(input, other).np), out)
 
 
 def minimum(input, other, *, out=None):
-    dt = promotion.operand_dtype(input, other).np
-    return _out(Minimum.apply(input.to(dt) if input.dtype.np != dt else input,
-                              other.to(dt) if other.dtype.np != dt else other), out)
+    return _out(Minimum.apply(input, other, promotion.operand_dtype(input, other).np), out)
 
 
 max = _extreme(MaxAll, MaxDim, maximum, "max")  # noqa: A001

@@ -1,21 +1,23 @@
 """where and clamp."""
 from ..autograd.function import Op
 from ..backend import xp_of
+from .. import dtypes
 from . import promotion
-from .broadcast import sum_to_shape
+from .broadcast import BroadcastingOp, sum_to_shape
 
 
-class Where(Op):
+class Where(BroadcastingOp):
     _node_name = "WhereBackward0"
     _num_inputs = 3
 
     @staticmethod
     def forward(ctx, cond, a, b, dt):
-        if getattr(cond, "dtype", None) is None or cond.dtype.kind != "b":
+        if cond.dtype.kind != "b":
             raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
-                               f"{getattr(cond, 'dtype', type(cond).__name__)}")
+                               f"{dtypes.scalar_type_name(cond.dtype)}")
         ctx.save_for_backward(cond)
-        ctx.shapes = (getattr(a, "shape", ()), getattr(b, "shape", ()))
+        ctx.metas = ((getattr(a, "shape", ()), getattr(a, "dtype", None)),
+                     (getattr(b, "shape", ()), getattr(b, "dtype", None)))
         return xp_of(cond).where(cond, promotion.cast(a, dt), promotion.cast(b, dt)).astype(dt, copy=False)
 
     @staticmethod
@@ -23,8 +25,8 @@ class Where(Op):
         (cond,) = ctx.saved_tensors
         _, need_a, need_b = ctx.needs_input_grad
         zero = grad.new_zeros(())
-        ga = sum_to_shape(grad.where(cond, zero), ctx.shapes[0]) if need_a else None
-        gb = sum_to_shape(zero.where(cond, grad), ctx.shapes[1]) if need_b else None
+        ga = sum_to_shape(grad.where(cond, zero), *ctx.metas[0]) if need_a else None
+        gb = sum_to_shape(zero.where(cond, grad), *ctx.metas[1]) if need_b else None
         return None, ga, gb
 
 
@@ -35,18 +37,11 @@ class Clamp(Op):
     _num_inputs = 1
 
     @staticmethod
-    def forward(ctx, a, lo, hi):
-        if lo is None and hi is None:
-            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    def forward(ctx, a, lo, hi, dt):
+        a = promotion.cast(a, dt)
         ctx.save_for_backward(a)
         ctx.lo, ctx.hi = lo, hi
-        xp = xp_of(a)
-        out = a
-        if lo is not None:
-            out = xp.maximum(out, lo)
-        if hi is not None:
-            out = xp.minimum(out, hi)
-        return out.astype(a.dtype, copy=False) if out is not a else a.copy()
+        return _clamp(a, lo, hi)
 
     @staticmethod
     def backward(ctx, grad):
@@ -57,6 +52,49 @@ class Clamp(Op):
         if ctx.hi is not None:
             keep = (a <= ctx.hi) if keep is None else keep & (a <= ctx.hi)
         return grad * keep
+
+
+class ClampMin(Clamp):
+    _node_name = "ClampMinBackward0"
+
+
+class ClampMax(Clamp):
+    _node_name = "ClampMaxBackward0"
+
+
+def _clamp(a, lo, hi):
+    """min(max(a, lo), hi) on arrays, skipping a missing bound (at least one is given); a new array."""
+    xp = xp_of(a)
+    if lo is not None:
+        a = xp.maximum(a, lo)
+    return a if hi is None else xp.minimum(a, hi)
+
+
+class ClampTensors(BroadcastingOp):
+    """clamp with tensor bounds (either may be None); on a tie with a bound the input gets the gradient."""
+
+    _node_name = "ClampBackward0"
+    _num_inputs = 3
+
+    @staticmethod
+    def forward(ctx, a, lo, hi, dt):
+        ctx.metas = tuple((getattr(x, "shape", None), getattr(x, "dtype", None)) for x in (a, lo, hi))
+        a, lo, hi = promotion.cast(a, dt), promotion.cast(lo, dt), promotion.cast(hi, dt)
+        ctx.save_for_backward(a, lo, hi)
+        return _clamp(a, lo, hi)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, lo, hi = ctx.saved_tensors
+        if lo is None:
+            masks = (a <= hi, None, a > hi)
+        elif hi is None:
+            masks = (a >= lo, a < lo, None)
+        else:
+            masks = ((a >= lo) & (a <= hi), (a < lo) & (lo < hi), (a > hi) | (hi < lo))
+        zero = grad.new_zeros(())
+        return tuple(sum_to_shape(grad.where(mask, zero), *meta) if need else None
+                     for mask, meta, need in zip(masks, ctx.metas, ctx.needs_input_grad))
 
 
 # ---- public functions (also bound as Tensor methods) ----
@@ -78,19 +116,34 @@ def _tensor_where(self, condition, other):
 
 
 def clamp(input, min=None, max=None, *, out=None):  # noqa: A002 - PyTorch's names
-    if isinstance(min, Tensor) or isinstance(max, Tensor):
-        result = input
-        if min is not None:
-            result = result.maximum(min)
-        if max is not None:
-            result = result.minimum(max)
-        return _out(result, out)
-    return _out(Clamp.apply(input, min, max), out)
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    return _out(_clamp_with(Clamp, input, min, max), out)
+
+
+def _clamp_with(op, input, lo, hi):
+    dt = _clamp_dtype(input, lo, hi).np
+    if isinstance(lo, Tensor) or isinstance(hi, Tensor):
+        return ClampTensors.apply(input, lo, hi, dt)
+    return op.apply(input, lo, hi, dt)
+
+
+def _clamp_dtype(input, lo, hi):
+    """The result dtype of clamp: PyTorch promotes the input with both bounds."""
+    if input._array.dtype.kind == "f" and not isinstance(lo, Tensor) and not isinstance(hi, Tensor):
+        return input.dtype
+    dims, zero_dims, scalars = [], [], []
+    for x in (input, lo, hi):
+        if isinstance(x, Tensor):
+            (dims if x.ndim else zero_dims).append(x.dtype)
+        elif x is not None:
+            scalars.append(dtypes.scalar_dtype(x))
+    return dtypes.result_type_of(dims, zero_dims, scalars)
 
 
 def clamp_min(input, min):  # noqa: A002
-    return clamp(input, min=min)
+    return _clamp_with(ClampMin, input, min, None)
 
 
 def clamp_max(input, max):  # noqa: A002
-    return clamp(input, max=max)
+    return _clamp_with(ClampMax, input, None, max)

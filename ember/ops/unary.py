@@ -61,7 +61,7 @@ class Abs(Op):
     @staticmethod
     def forward(ctx, a):
         if a.dtype.kind == "b":
-            raise RuntimeError("abs: operation not supported for a bool tensor; use logical ops instead.")
+            raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool': abs needs a numeric tensor")
         ctx.save_for_backward(a)
         return xp_of(a).abs(a)
 

@@ -158,6 +158,27 @@ class Expand(Op):
         return sum_to_shape(grad, ctx.shape)
 
 
+class Unbind(Op):
+    """All slices along one dim at once: one node with an output per slice, as PyTorch's UnbindBackward0."""
+
+    _node_name = "UnbindBackward0"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        if a.ndim == 0:
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        d = wrap_dim(dim, a.ndim)
+        ctx.dim = d
+        lead = (slice(None),) * d
+        return tuple(a[lead + (i, Ellipsis)] for i in range(a.shape[d]))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        from .joining import stack
+        return stack(grads, ctx.dim)
+
+
 def expanded_shape(shape, sizes):
     """The shape ``expand(*sizes)`` gives (-1 keeps a dim), with PyTorch's error when a size cannot stretch."""
     sizes = tuple(sizes)
@@ -191,8 +212,11 @@ def _shape_arg(shape):
 
 
 def as_view(out, src, name, args):
-    """Mark ``out`` as a view of ``src``: shared version counter, and how to re-derive it from the root."""
+    """Mark ``out`` as a view of ``src``: shared version counter, and how to re-derive it from the root.
+    A view taken under no_grad of a tensor that requires grad still requires grad (as a leaf), as in PyTorch."""
     out._version_counter = src._version_counter
+    if src._requires_grad and not out._requires_grad:
+        out._requires_grad = True
     root, steps = src._base if src._base is not None else (src, ())
     out._base = (root, steps + ((name, args),))
     return out
@@ -298,9 +322,8 @@ def select(input, dim, index):
 
 
 def unbind(input, dim=0):
-    from .dims import wrap_dim
-    d = wrap_dim(dim, input.ndim)
-    return tuple(select(input, d, i) for i in range(input.shape[d]))
+    outs = Unbind.apply(input, dim)
+    return tuple(as_view(out, input, "select", (dim, i)) for i, out in enumerate(outs))
 
 
 def contiguous(self, memory_format=None):
