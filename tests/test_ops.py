@@ -110,12 +110,14 @@ SCALAR_FORMS = {
 }
 
 
+# torch 2.13 fails an internal assert on True ** tensor, so that pair has no oracle and is left out.
+SCALAR_CASES = [(form, scalar) for form in SCALAR_FORMS for scalar in (2, 2.5, -3, 0.5, True)
+                if not (form == "s**t" and scalar is True)]
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64, np.int32, np.uint8])
-@pytest.mark.parametrize("scalar", [2, 2.5, -3, 0.5, True], ids=repr)
-@pytest.mark.parametrize("form", SCALAR_FORMS)
+@pytest.mark.parametrize("form, scalar", SCALAR_CASES, ids=repr)
 def test_tensor_and_python_scalar(form, scalar, dtype):
-    if form == "s**t" and scalar is True:
-        pytest.skip("torch 2.13 fails an internal assert on True ** tensor")
     x = nonzero((2, 3), dtype) if np.dtype(dtype).kind == "f" else ints((2, 3), dtype, 1, 6)
     check_same(SCALAR_FORMS[form](scalar), x)
 
