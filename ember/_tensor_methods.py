@@ -53,9 +53,22 @@ def _operators(arithmetic, comparison, linalg):
         "__and__": comparison.bitwise_and, "__rand__": comparison.bitwise_and,
         "__or__": comparison.bitwise_or, "__ror__": comparison.bitwise_or,
         "__xor__": comparison.bitwise_xor, "__rxor__": comparison.bitwise_xor,
-        "__eq__": comparison.eq, "__ne__": comparison.ne, "__lt__": comparison.lt, "__le__": comparison.le,
+        "__eq__": _not_implemented_on_type_error(comparison.eq),
+        "__ne__": _not_implemented_on_type_error(comparison.ne), "__lt__": comparison.lt, "__le__": comparison.le,
         "__gt__": comparison.gt, "__ge__": comparison.ge,
     }
+
+
+def _not_implemented_on_type_error(fn):
+    """``t == None`` is False (and ``t != "a"`` True), as in PyTorch: an operand that is no tensor-like value
+    hands the comparison back to Python."""
+    def operator(self, other):
+        try:
+            return fn(self, other)
+        except TypeError:
+            return NotImplemented
+    operator.__name__ = fn.__name__
+    return operator
 
 
 def _inplace_method(fn, apply_inplace):

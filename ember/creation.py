@@ -193,8 +193,30 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
         raise RuntimeError(f"upper bound and lower bound inconsistent with step sign: arange({start}, {end}, "
                            f"{step}) would be empty")
     count = max(0, int(numpy.ceil((end - start) / step)))
-    arr = (start + step * numpy.arange(count, dtype=numpy.float64 if dt.is_floating_point else numpy.int64))
-    return _filled(lambda s, d: arr.astype(d), (count,), dt, device, requires_grad, out)
+    arr = _arange_values(start, step, count, dt.np)
+    return _filled(lambda s, d: arr, (count,), dt, device, requires_grad, out)
+
+
+_VECTOR_BYTES = 32  # the SIMD width PyTorch's x86 CPU kernels use (AVX2)
+
+
+def _arange_values(start, step, count, np_dtype):
+    """PyTorch's CPU kernel, value for value: in pairs of SIMD vectors, each vector counts from its first value
+    rounded to the dtype; the tail is computed one by one (each value a fused multiply-add in float64, or in
+    float32 for float16)."""
+    if np_dtype.kind != "f":
+        return (start + step * numpy.arange(count, dtype=numpy.int64)).astype(np_dtype)
+    acc = numpy.float32 if np_dtype == numpy.float16 else numpy.float64
+    start, step = numpy.float64(acc(start)), numpy.float64(acc(step))
+    idx = numpy.arange(count)
+    lanes = _VECTOR_BYTES // np_dtype.itemsize
+    lane = numpy.where(idx < count - count % (2 * lanes), idx % lanes, 0).astype(numpy.float64)
+    first = _rounded(_fused_multiply_add(step, idx - lane, start), acc, np_dtype)
+    return _rounded(_fused_multiply_add(step, lane, first.astype(numpy.float64)), acc, np_dtype)
+
+
+def _rounded(values, acc, np_dtype):
+    return values.astype(acc).astype(np_dtype)
 
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -208,16 +230,21 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
 
 def _linspace_values(start, end, steps, np_dtype):
     """PyTorch's CPU kernel: the first half counts up from start, the second half down from end, in steps of
-    ``step`` computed in the output's precision, each value rounded once (the kernel's fused multiply-add)."""
+    ``step`` computed in the output's precision; each value is one fused multiply-add (float16 rounds every
+    operation instead)."""
     step_type = np_dtype.type if np_dtype.kind == "f" else numpy.float64
-    first, last = step_type(np_dtype.type(start)), step_type(np_dtype.type(end))
+    first, last = (step_type(numpy.asarray(v).astype(np_dtype)) for v in (start, end))
     if steps <= 1:
         return numpy.full(steps, first).astype(np_dtype)
-    step = numpy.float64((last - first) / step_type(steps - 1))
+    step = (last - first) / step_type(steps - 1)
     idx = numpy.arange(steps)
     up = idx < steps // 2
-    count = numpy.where(up, idx, idx - (steps - 1)).astype(numpy.float64)
-    return _fused_multiply_add(step, count, numpy.where(up, first, last).astype(numpy.float64)).astype(np_dtype)
+    count = numpy.where(up, idx, idx - (steps - 1)).astype(step_type)
+    base = numpy.where(up, first, last).astype(step_type)
+    if np_dtype == numpy.float16:
+        return base + step * count
+    return _fused_multiply_add(numpy.float64(step), count.astype(numpy.float64),
+                               base.astype(numpy.float64)).astype(np_dtype)
 
 
 def _fused_multiply_add(a, b, c):

@@ -488,16 +488,18 @@ def _legacy_new(cls, args, kwargs):
 
 
 def _parse_to(args, kwargs):
+    """(device, dtype, copy) from to()'s forms; trailing positional bools are non_blocking and copy."""
     dev = kwargs.get("device")
     dt = kwargs.get("dtype")
+    flags = [a for a in args if isinstance(a, bool)]
     for a in args:
         if isinstance(a, Tensor):
             dt, dev = a.dtype, a.device
         elif isinstance(a, dtypes.dtype):
             dt = a
-        elif isinstance(a, (str, _device_cls, int)):
+        elif isinstance(a, (str, _device_cls)) or (isinstance(a, int) and not isinstance(a, bool)):
             dev = a if not isinstance(a, int) else f"cuda:{a}"
-    return dev, dt, kwargs.get("copy", False)
+    return dev, dt, kwargs.get("copy", len(flags) > 1 and flags[1])
 
 
 class Size(tuple):

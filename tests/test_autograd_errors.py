@@ -180,3 +180,10 @@ def test_retain_grad_on_a_tensor_without_grad():
 
 def test_int_tensor_cannot_be_created_requiring_grad():
     same_error(lambda lib: lib.tensor([1, 2], requires_grad=True))
+
+
+@pytest.mark.parametrize("key", [0, [0]], ids=["basic", "advanced"])
+def test_setitem_on_a_leaf_that_requires_grad(key):
+    def program(lib):
+        leaf(lib)[key] = 5
+    assert "leaf Variable that requires grad is being used in an in-place operation." in same_error(program)

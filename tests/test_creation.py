@@ -341,6 +341,15 @@ def test_arange(args):
     assert_same(*both(lambda lib: lib.arange(*args)))
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+@pytest.mark.parametrize("args", [(-1, 1, 0.01), (0.5, 100.0, 0.7), (3, -2, -0.07), (-5.5, 5.5, 0.1),
+                                  (0, 2, 0.001), (0.3, 1000, 0.37)], ids=repr)
+def test_float_arange_bit_exact(args, dtype):
+    e, t = both(lambda lib: lib.arange(*args, dtype=getattr(lib, dtype)))
+    assert_same(e, t, atol=0, rtol=0)
+    assert repr(e) == repr(t)
+
+
 @pytest.mark.parametrize("dtype", ["float64", "int32", "float16", "uint8"])
 def test_arange_dtype(dtype):
     assert_same(*both(lambda lib: lib.arange(0, 6, 2, dtype=getattr(lib, dtype))))
@@ -360,7 +369,7 @@ LINSPACES = [(0, 1, 5), (-1, 1, 7), (0.1, 3.7, 13), (-2.5, 3, 100), (1e-3, 7.77,
              (2, 3, 0), (-1, 1, 2), (0, 10, 64)]
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32"])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int64", "int32"])
 @pytest.mark.parametrize("args", LINSPACES, ids=repr)
 def test_linspace_bit_exact(args, dtype):
     e, t = both(lambda lib: lib.linspace(*args, dtype=getattr(lib, dtype)))

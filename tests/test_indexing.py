@@ -37,7 +37,10 @@ def _keys(lib):
         "list_of_lists_is_tuple": [[0, 1], [1, 2]], "list_with_slice_is_tuple": [0, slice(1, 3)],
         "list_of_0d_tensors_is_tuple": [lib.tensor(0), lib.tensor(1)],
         "ndarray": np.array([[0, 1], [1, 2]]), "tensor_slice_bounds": slice(lib.tensor(1), lib.tensor(3)),
-        "numpy_int": np.int64(2),
+        "numpy_int": np.int64(2), "true": True, "false": False, "tuple_in_key": ((0, 2),),
+        "int_slice_list": (1, slice(None), [0, 2]), "list_slice_int": ([0, 3], slice(None), 1),
+        "int_slice_tensor_none": (2, slice(1, None), lib.tensor([[0], [1]]), None),
+        "mask_slice_int": (lib.tensor(MASK_1D), slice(None), 0),
     }
 
 
@@ -76,8 +79,9 @@ def test_named_grad_fns():
 
 
 @pytest.mark.parametrize("name", [n for n, k in _keys(ember).items()
-                                  if not isinstance(k, (ember.Tensor, list)) and not
-                                  (isinstance(k, tuple) and any(isinstance(i, (ember.Tensor, list)) for i in k))])
+                                  if not isinstance(k, (ember.Tensor, list, bool)) and not
+                                  (isinstance(k, tuple) and any(isinstance(i, (ember.Tensor, list, tuple))
+                                                                for i in k))])
 def test_basic_getitem_is_a_view(name):
     def run(lib):
         x = lib.tensor(X)
@@ -144,7 +148,8 @@ def test_index_0d_tensor():
 # ---- setitem ----
 SET_KEYS = ["int", "neg_int", "int_int", "all_ints", "slice", "slice_step", "slices", "int_slice", "none_mid",
             "ellipsis", "ellipsis_int", "mask_1d", "mask_2d", "mask_full", "mask_then_slice", "long", "long_neg",
-            "list", "slice_list", "list_slice_list", "two_lists", "int_list", "scalar_tensor", "mask_all_false"]
+            "list", "slice_list", "list_slice_list", "two_lists", "int_list", "scalar_tensor", "mask_all_false",
+            "int_slice_list", "list_slice_int", "int_slice_tensor_none", "mask_slice_int", "true"]
 
 
 def _indexed_shape(name):

@@ -218,6 +218,8 @@ TO_CALLS = {
     "kwargs": lambda lib, x: x.to(device="cpu", dtype=lib.float16),
     "other": lambda lib, x: x.to(lib.zeros(1, dtype=lib.int64)),
     "copy": lambda lib, x: x.to(lib.float32, copy=True),
+    "positional_flags": lambda lib, x: x.to("cpu", lib.float64, False, True),
+    "non_blocking": lambda lib, x: x.to(lib.int64, non_blocking=True),
     "cpu": lambda lib, x: x.cpu(),
     "type_as": lambda lib, x: x.type_as(lib.zeros(1, dtype=lib.float64)),
 }
@@ -230,11 +232,14 @@ def test_to(name):
     assert repr(e.device) == repr(t.device)
 
 
-def test_to_copy_is_new_memory():
-    x = ember.ones(2)
-    y = x.to(ember.float32, copy=True)
-    y.add_(1)
-    assert x.tolist() == [1.0, 1.0]
+@pytest.mark.parametrize("convert", [lambda lib, x: x.to(lib.float32, copy=True),
+                                     lambda lib, x: x.to("cpu", lib.float32, False, True)])
+def test_to_copy_is_new_memory(convert):
+    def run(lib):
+        x = lib.ones(2)
+        convert(lib, x).add_(1)
+        return x
+    assert_same(*both(run))
 
 
 def test_to_keeps_graph():
@@ -287,6 +292,12 @@ def test_comparison_operators(op):
     check(lambda lib, a: COMPARISONS[op](a, 0), A)
     check(lambda lib, a: COMPARISONS[op](0.5, a), A)
     check(lambda lib, a, b: COMPARISONS[op](a, b), INTS, POS_INTS)
+
+
+@pytest.mark.parametrize("value", [None, "a", object()], ids=repr)
+def test_equality_with_non_tensor_values(value):
+    e, t = both(lambda lib: (lib.ones(2) == value, lib.ones(2) != value))
+    assert e == t
 
 
 def test_matmul_operator():

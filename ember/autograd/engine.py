@@ -178,25 +178,28 @@ def _materialize(node, grads):
 
 def _checked_user_grads(node, result):
     """A user Function's gradients: one per input, each summed to its input's shape and cast to its dtype."""
-    from ..ops.broadcast import sum_to_shape
     n = len(node._input_meta)
     if len(result) != n and (len(result) < n or any(g is not None for g in result[n:])):
         raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients (expected {n}, "
                            f"got {len(result)})")
-    checked = []
-    for i, (grad, meta) in enumerate(zip(result, node._input_meta)):
-        if grad is not None and meta is None:
-            raise RuntimeError(f"function {node.name()} returned a gradient different than None at position {i + 1}, "
-                               "but the corresponding forward input was not a Variable")
-        if grad is not None and grad.shape != meta[0]:
-            if not _expandable(meta[0], grad.shape):
-                raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - got "
-                                   f"{list(grad.shape)} but expected shape compatible with {list(meta[0])}")
-            grad = sum_to_shape(grad, meta[0])
-        if grad is not None and grad.dtype != meta[1]:
-            grad = grad.to(meta[1])
-        checked.append(grad)
-    return tuple(checked)
+    return tuple(_checked_user_grad(node, i, grad, meta, needed) for i, (grad, meta, needed)
+                 in enumerate(zip(result, node._input_meta, node.needs_input_grad)))
+
+
+def _checked_user_grad(node, i, grad, meta, needed):
+    from ..ops.broadcast import sum_to_shape
+    if grad is not None and meta is None:
+        raise RuntimeError(f"function {node.name()} returned a gradient different than None at position {i + 1}, "
+                           "but the corresponding forward input was not a Variable")
+    if grad is None or not needed:
+        return None
+    shape, dtype = meta
+    if grad.shape != shape:
+        if not _expandable(shape, grad.shape):
+            raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - got "
+                               f"{list(grad.shape)} but expected shape compatible with {list(shape)}")
+        grad = sum_to_shape(grad, shape)
+    return grad if grad.dtype == dtype else grad.to(dtype)
 
 
 def _expandable(shape, target):

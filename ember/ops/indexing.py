@@ -19,9 +19,11 @@ def to_array_key(key):
         if isinstance(k, Tensor):
             k = _tensor_key(k._array)
             advanced = advanced or not isinstance(k, int)
-        elif isinstance(k, (list, numpy.ndarray)):
-            k = _list_key(k)
+        elif isinstance(k, (list, tuple, numpy.ndarray)):
+            k = _list_key(list(k) if type(k) is tuple else k)
             advanced = True
+        elif isinstance(k, bool):
+            k, advanced = numpy.asarray(k), True  # PyTorch reads t[True] as a (copying) 0-d mask
         elif isinstance(k, str):
             raise TypeError(f"new(): invalid data type '{type(k).__name__}'")
         elif not (k is None or k is Ellipsis or isinstance(k, (int, slice, numpy.integer))):
@@ -189,6 +191,35 @@ from .view import as_view  # noqa: E402
 
 def getitem(self, key):
     arr_key, advanced = to_array_key(key)
+    split = _ints_first(arr_key) if advanced else None
+    if split is not None:
+        return _index(_index(self, split[0], False), split[1], True)
+    return _index(self, arr_key, advanced)
+
+
+def _ints_first(key):
+    """PyTorch applies the integer indices of a key that also holds index tensors first (as selects), then the
+    tensors, so ``t[0, :, [0, 1]]`` has shape (3, 2) where numpy gives (2, 3). The two keys, or None when
+    numpy's reading is already PyTorch's."""
+    if not any(isinstance(k, (int, numpy.integer)) for k in key) or \
+            any(isinstance(k, numpy.ndarray) and k.ndim == 0 for k in key):
+        return None
+    basic, advanced = [], []
+    for k in key:
+        if isinstance(k, numpy.ndarray):
+            basic.extend([slice(None)] * (k.ndim if k.dtype.kind == "b" else 1))
+            advanced.append(k)
+        elif isinstance(k, (int, numpy.integer)):
+            basic.append(k)
+        else:
+            basic.append(k)
+            advanced.append(k if k is Ellipsis else slice(None))
+    if Ellipsis not in basic:
+        basic.append(Ellipsis)
+    return tuple(basic), tuple(advanced)
+
+
+def _index(self, arr_key, advanced):
     if not advanced:
         check_bounds(self.shape, arr_key)
     try:
@@ -200,11 +231,14 @@ def getitem(self, key):
 
 def setitem(self, key, value):
     arr_key, advanced = to_array_key(key)
+    split = _ints_first(arr_key) if advanced else None
+    if split is not None:
+        self, arr_key = _index(self, split[0], False), split[1]
     if not advanced:
         check_bounds(self.shape, arr_key)
     op = IndexPutAdvanced if advanced else IndexPutCopy
     value = _value_for(self, value, advanced)
-    apply_inplace(self, lambda t, v: op.apply(t, v, arr_key, advanced), value)
+    apply_inplace(self, lambda t, v: op.apply(t, v, arr_key, advanced), value, through_view=not advanced)
 
 
 def _value_for(self, value, advanced):

@@ -18,13 +18,14 @@ _NO_GRAD_VIEW = ("A view was created in no_grad mode and is being modified inpla
                  "the inplace to be tracked) or both outside (if you want the inplace to be tracked).")
 
 
-def check_inplace(t):
-    """PyTorch's errors for in-place ops that would corrupt gradients."""
+def check_inplace(t, through_view=False):
+    """PyTorch's errors for in-place ops that would corrupt gradients (``through_view``: ``t[key] = v``)."""
     if not STATE.enabled:
         return
     if t._base is None:
         if t._requires_grad and t._grad_fn is None:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+            raise RuntimeError(f"a {'view of a ' if through_view else ''}leaf Variable that requires grad is being "
+                               "used in an in-place operation.")
         return
     root = t._base[0]
     if not root._requires_grad:
@@ -40,9 +41,9 @@ def check_inplace(t):
                            "inplace operation by an out-of-place one.")
 
 
-def apply_inplace(self, compute, *others):
+def apply_inplace(self, compute, *others, through_view=False):
     """``self`` becomes ``compute(self, *others)`` in place; gradients flow as if it were out of place."""
-    check_inplace(self)
+    check_inplace(self, through_view)
     record = STATE.enabled and (self._requires_grad or any(
         isinstance(o, Tensor) and o._requires_grad for o in others))
     if not record:
