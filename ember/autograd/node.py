@@ -2,7 +2,6 @@
 import re
 import weakref
 
-from .grad_mode import STATE
 
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
           "have already been freed). Saved intermediate values of the graph are freed when you call .backward() "

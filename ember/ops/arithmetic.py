@@ -31,6 +31,19 @@ class _Binary(BroadcastingOp):
         return ga, gb
 
 
+class _UfuncBinary(_Binary):
+    """A binary op whose forward is one array-library ufunc and whose backward needs both operands."""
+
+    _ufunc = None
+
+    @classmethod
+    def forward(cls, ctx, a, b, dt):
+        cls._record(ctx, a, b)
+        a, b = promotion.cast(a, dt), promotion.cast(b, dt)
+        ctx.save_for_backward(a, b)
+        return getattr(xp_of(a), cls._ufunc)(a, b)
+
+
 class Add(_Binary):
     _node_name = "AddBackward0"
 
@@ -220,17 +233,11 @@ class TruncDivide(FloorDivide):
         return q + ((q < 0) & (q * b != a))
 
 
-class Remainder(_Binary):
+class Remainder(_UfuncBinary):
     """tensor % python number; RemainderTensors below is tensor % tensor."""
 
     _node_name = "RemainderBackward0"
-
-    @staticmethod
-    def forward(ctx, a, b, dt):
-        Remainder._record(ctx, a, b)
-        a, b = promotion.cast(a, dt), promotion.cast(b, dt)
-        ctx.save_for_backward(a, b)
-        return xp_of(a).remainder(a, b)
+    _ufunc = "remainder"
 
     @staticmethod
     def backward(ctx, grad):

@@ -3,7 +3,7 @@ from .. import dtypes
 from ..autograd.function import Op
 from ..backend import xp_of
 from . import promotion
-from .arithmetic import _Binary
+from .arithmetic import _UfuncBinary
 from .dims import wrap_dim, wrap_dims
 
 
@@ -155,15 +155,9 @@ class MinDim(_ExtremeDim):
     _arg = "argmin"
 
 
-class Maximum(_Binary):
+class Maximum(_UfuncBinary):
     _node_name = "MaximumBackward0"
-
-    @staticmethod
-    def forward(ctx, a, b, dt):
-        Maximum._record(ctx, a, b)
-        a, b = promotion.cast(a, dt), promotion.cast(b, dt)
-        ctx.save_for_backward(a, b)
-        return xp_of(a).maximum(a, b)
+    _ufunc = "maximum"
 
     @staticmethod
     def backward(ctx, grad):
@@ -171,15 +165,9 @@ class Maximum(_Binary):
         return _split_ties(ctx, grad, a > b, a == b)
 
 
-class Minimum(_Binary):
+class Minimum(_UfuncBinary):
     _node_name = "MinimumBackward0"
-
-    @staticmethod
-    def forward(ctx, a, b, dt):
-        Minimum._record(ctx, a, b)
-        a, b = promotion.cast(a, dt), promotion.cast(b, dt)
-        ctx.save_for_backward(a, b)
-        return xp_of(a).minimum(a, b)
+    _ufunc = "minimum"
 
     @staticmethod
     def backward(ctx, grad):
@@ -190,7 +178,7 @@ class Minimum(_Binary):
 def _split_ties(ctx, grad, a_wins, tie):
     """Gradient of max/min of two tensors: to the winner, half each on a tie."""
     share = a_wins.to(grad.dtype) + tie.to(grad.dtype) * 0.5
-    return _Binary._grads(ctx, lambda: grad * share, lambda: grad * (1 - share))
+    return _UfuncBinary._grads(ctx, lambda: grad * share, lambda: grad * (1 - share))
 
 
 class ArgExtreme(Op):
