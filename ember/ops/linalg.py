@@ -9,20 +9,31 @@ def _check_dtypes(name, a, b):
                            f"{a.dtype} and {b.dtype}")
 
 
-class Mm(Op):
+class _Product(Op):
+    """``a @ b`` after the subclass's shape check; backward needs both operands."""
+
+    _name = None
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        cls._check(a, b)
+        _check_dtypes(cls._name, a, b)
+        ctx.save_for_backward(a, b)
+        return a @ b
+
+
+class Mm(_Product):
     _node_name = "MmBackward0"
+    _name = "mm"
 
     @staticmethod
-    def forward(ctx, a, b):
+    def _check(a, b):
         if a.ndim != 2 or b.ndim != 2:
             raise RuntimeError(f"mm: expected 2-D tensors, but got {a.ndim}-D and {b.ndim}-D "
                                f"(shapes {tuple(a.shape)} and {tuple(b.shape)})")
         if a.shape[1] != b.shape[0]:
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
                                f"{b.shape[0]}x{b.shape[1]})")
-        _check_dtypes("mm", a, b)
-        ctx.save_for_backward(a, b)
-        return a @ b
 
     @staticmethod
     def backward(ctx, grad):
@@ -31,19 +42,17 @@ class Mm(Op):
         return (grad.mm(b.t()) if need_a else None), (a.t().mm(grad) if need_b else None)
 
 
-class Bmm(Op):
+class Bmm(_Product):
     _node_name = "BmmBackward0"
+    _name = "bmm"
 
     @staticmethod
-    def forward(ctx, a, b):
+    def _check(a, b):
         if a.ndim != 3 or b.ndim != 3:
             raise RuntimeError(f"bmm: expected 3-D tensors, but got {a.ndim}-D and {b.ndim}-D")
         if a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
             raise RuntimeError(f"bmm: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be multiplied "
                                "(batch sizes must match and a.shape[2] must equal b.shape[1])")
-        _check_dtypes("bmm", a, b)
-        ctx.save_for_backward(a, b)
-        return a @ b
 
     @staticmethod
     def backward(ctx, grad):
@@ -52,20 +61,18 @@ class Bmm(Op):
         return (grad.bmm(b.transpose(1, 2)) if need_a else None), (a.transpose(1, 2).bmm(grad) if need_b else None)
 
 
-class Dot(Op):
+class Dot(_Product):
     _node_name = "DotBackward0"
+    _name = "dot"
 
     @staticmethod
-    def forward(ctx, a, b):
+    def _check(a, b):
         if a.ndim != 1 or b.ndim != 1:
             raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
         if a.shape[0] != b.shape[0]:
             raise RuntimeError("inconsistent tensor size, expected tensor [%d] and src [%d] to have the same "
                                "number of elements, but got %d and %d elements respectively"
                                % (a.shape[0], b.shape[0], a.shape[0], b.shape[0]))
-        _check_dtypes("dot", a, b)
-        ctx.save_for_backward(a, b)
-        return a @ b
 
     @staticmethod
     def backward(ctx, grad):
@@ -73,18 +80,16 @@ class Dot(Op):
         return grad * b, grad * a
 
 
-class Mv(Op):
+class Mv(_Product):
     _node_name = "MvBackward0"
+    _name = "mv"
 
     @staticmethod
-    def forward(ctx, a, v):
+    def _check(a, v):
         if a.ndim != 2 or v.ndim != 1:
             raise RuntimeError(f"vector + matrix @ vector expected, got {a.ndim}D matrix and {v.ndim}D vector")
         if a.shape[1] != v.shape[0]:
             raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({_mat(a)}), vec ({v.shape[0]})")
-        _check_dtypes("mv", a, v)
-        ctx.save_for_backward(a, v)
-        return a @ v
 
     @staticmethod
     def backward(ctx, grad):
@@ -93,13 +98,14 @@ class Mv(Op):
         return (grad.unsqueeze(1) * v if need_a else None), (a.t().mv(grad) if need_v else None)
 
 
-class Matmul(Op):
+class Matmul(_Product):
     """matmul for the cases that are not plain mm/mv/dot: a vector with a batch, broadcast batches."""
 
     _node_name = "UnsafeViewBackward0"
+    _name = "matmul"
 
     @staticmethod
-    def forward(ctx, a, b):
+    def _check(a, b):
         if a.ndim == 0 or b.ndim == 0:
             raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and "
                                f"{b.ndim}D")
@@ -109,9 +115,6 @@ class Matmul(Op):
         batch_error = broadcast_error(a.shape[:-2], b.shape[:-2])
         if batch_error is not None:
             raise batch_error
-        _check_dtypes("matmul", a, b)
-        ctx.save_for_backward(a, b)
-        return a @ b
 
     @staticmethod
     def backward(ctx, grad):
