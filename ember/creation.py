@@ -81,6 +81,7 @@ def _wrapped_ints(data, dt):
 
 def as_tensor(data, dtype=None, device=None):
     """Shares memory with a tensor or numpy array when dtype allows; copies otherwise."""
+    check_device(device)
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtypes.to_dtype(dtype))
     if isinstance(data, numpy.ndarray) and (dtype is None or dtypes.to_dtype(dtype).np == data.dtype):

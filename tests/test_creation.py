@@ -115,12 +115,13 @@ def test_info_errors_and_default():
 
 @pytest.mark.parametrize("make", [
     lambda lib: lib.tensor([1.0], device="cuda"),
+    lambda lib: lib.as_tensor(np.ones(2), device="cuda"),
     lambda lib: lib.zeros(2, device="cuda"),
     lambda lib: lib.ones(2, device=lib.device("cuda", 0)),
     lambda lib: lib.ones(2).to("cuda"),
     lambda lib: lib.ones(2).to("cuda:0", lib.float64),
     lambda lib: lib.ones(2).cuda(),
-], ids=["tensor", "zeros", "ones-device", "to", "to-dtype", "cuda"])
+], ids=["tensor", "as_tensor", "zeros", "ones-device", "to", "to-dtype", "cuda"])
 def test_cuda_request_fails_like_torch_without_cuda(make):
     assert "CUDA" in check_error(make)
 

@@ -245,3 +245,8 @@ def test_view_under_no_grad_still_requires_grad():
         return [repr(v) for v in views + copies], [v.is_leaf for v in views]
     e, t = both(run)
     assert e == t
+
+
+def test_unbind_grad_when_only_some_outputs_are_used():
+    check(lambda lib, x: x.unbind(1)[2] * 2, X)
+    check(lambda lib, x: x.unbind(-1)[0] + x.unbind(-1)[0], X)

@@ -14,9 +14,9 @@ def to_array_key(key):
     items = key if type(key) is tuple or _list_as_tuple(key) else (key,)
     out, advanced = [], False
     for k in items:
-        if type(k) is slice and not _plain_slice(k):
-            k = slice(*(None if v is None else operator.index(v) for v in (k.start, k.stop, k.step)))
-        if isinstance(k, Tensor):
+        if type(k) is slice:
+            k = _slice_key(k)
+        elif isinstance(k, Tensor):
             k = _tensor_key(k._array)
             advanced = advanced or not isinstance(k, int)
         elif isinstance(k, (list, tuple, numpy.ndarray)):
@@ -26,11 +26,9 @@ def to_array_key(key):
             k, advanced = numpy.asarray(k), True  # PyTorch reads t[True] as a (copying) 0-d mask
         elif isinstance(k, str):
             raise TypeError(f"new(): invalid data type '{type(k).__name__}'")
-        elif not (k is None or k is Ellipsis or isinstance(k, (int, slice, numpy.integer))):
+        elif not (k is None or k is Ellipsis or isinstance(k, (int, numpy.integer))):
             raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
                              f"are valid indices (got {type(k).__name__})")
-        elif isinstance(k, slice) and k.step is not None and k.step <= 0:
-            raise ValueError("step must be greater than zero")
         out.append(k)
     if not advanced and Ellipsis not in out:
         out.append(Ellipsis)  # keeps an all-int index a 0-d view instead of a numpy scalar copy
@@ -45,8 +43,13 @@ def _list_as_tuple(key):
         k is None or k is Ellipsis or isinstance(k, (list, tuple, slice, Tensor, numpy.ndarray)) for k in key)
 
 
-def _plain_slice(k):
-    return all(v is None or type(v) is int for v in (k.start, k.stop, k.step))
+def _slice_key(k):
+    """A slice with plain int bounds (tensors and numpy ints as bounds become ints); steps must be positive."""
+    if not all(v is None or type(v) is int for v in (k.start, k.stop, k.step)):
+        k = slice(*(None if v is None else operator.index(v) for v in (k.start, k.stop, k.step)))
+    if k.step is not None and k.step <= 0:
+        raise ValueError("step must be greater than zero")
+    return k
 
 
 def _tensor_key(k):
