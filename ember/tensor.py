@@ -4,7 +4,6 @@ import numpy
 from . import dtypes
 from ._tensor_str import format_tensor
 from .autograd import function as _function
-from .autograd.grad_mode import STATE
 from .autograd.node import AccumulateGrad, _ordered, add_hook
 from .backend import check_device, device_of, ndarray
 from .device import device as _device_cls

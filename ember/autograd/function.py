@@ -63,15 +63,20 @@ def _apply(cls, args, n):
     if n is None:
         n = len(args)
     record = False
-    if STATE.enabled:
-        for a in args[:n]:
-            if isinstance(a, Tensor) and a._requires_grad:
+    arrays = []
+    for i, a in enumerate(args):
+        if isinstance(a, Tensor):
+            if a._requires_grad and i < n:
                 record = True
-                break
-    if not record and cls._unwrap:
-        out = cls.forward(_NULL_CTX, *[a._array if isinstance(a, Tensor) else a for a in args])
-        return _wrap(out) if type(out) is ndarray else _wrap_outputs(out, True)
-    return _apply_recorded(cls, args, n) if record else _apply_user_forward(cls, _NULL_CTX, args, n)[0]
+            arrays.append(a._array)
+        else:
+            arrays.append(a)
+    if record and STATE.enabled:
+        return _apply_recorded(cls, args, n)
+    if not cls._unwrap:
+        return _apply_user_forward(cls, _NULL_CTX, args, n)[0]
+    out = cls.forward(_NULL_CTX, *arrays)
+    return _wrap(out) if type(out) is ndarray else _wrap_outputs(out, True)
 
 
 def _apply_recorded(cls, args, n):

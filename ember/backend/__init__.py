@@ -2,11 +2,13 @@
 import numpy
 
 from ..device import CPU, device
+from .memory import keep_freed_memory_for_reuse
 
 ndarray = numpy.ndarray
 
 # PyTorch returns nan/inf silently (log(0), 0/0, overflow); numpy would warn on every such op.
 numpy.seterr(all="ignore")
+keep_freed_memory_for_reuse()
 
 
 def xp_of(array):

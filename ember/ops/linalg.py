@@ -19,7 +19,13 @@ class _Product(Op):
         cls._check(a, b)
         _check_dtypes(cls._name, a, b)
         ctx.save_for_backward(a, b)
-        return a @ b
+        return _blas_ready(a) @ _blas_ready(b)
+
+
+def _blas_ready(x):
+    """A layout BLAS takes: numpy runs broadcast (stride-0) operands through a loop several times slower."""
+    flags = x.flags
+    return x if flags.c_contiguous or flags.f_contiguous else x.copy()
 
 
 class Mm(_Product):

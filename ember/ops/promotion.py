@@ -35,8 +35,9 @@ def float_dtype(dt):
 def cast(x, np_dtype):
     """An array operand cast to ``np_dtype`` (no copy when it already is); python scalars pass through,
     except integers out of an integer dtype's range, which wrap around as in PyTorch."""
-    if hasattr(x, "dtype"):
-        return x.astype(np_dtype) if x.dtype != np_dtype else x
+    x_dtype = getattr(x, "dtype", None)
+    if x_dtype is not None:
+        return x if x_dtype is np_dtype or x_dtype == np_dtype else x.astype(np_dtype)
     if type(x) is int and np_dtype.kind in "iu" and not _INT_RANGE[np_dtype][0] <= x <= _INT_RANGE[np_dtype][1]:
         return np.asarray(x).astype(np_dtype)[()]
     return x
