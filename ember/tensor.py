@@ -1,4 +1,6 @@
 """Tensor: one array plus autograd state; views share memory and a version counter with their base."""
+import weakref
+
 import numpy
 
 from . import dtypes
@@ -232,7 +234,6 @@ class Tensor:
 
     def _grad_accumulator(self):
         """The AccumulateGrad node of this leaf; kept weakly, like PyTorch, so it dies with the graph."""
-        import weakref
         ref = self._extra.get("grad_acc") if self._extra else None
         node = ref() if ref is not None else None
         if node is None:

@@ -76,7 +76,7 @@ def test_result_type_with_scalar(name, scalar):
     same_dtype_or_same_error(lambda lib: lib.result_type(scalar, pair(lib, name, name)[0]))
 
 
-@pytest.mark.parametrize("a,b", itertools.product(SCALARS, SCALARS), ids=repr)
+@pytest.mark.parametrize("a,b", list(itertools.product(SCALARS, SCALARS)), ids=repr)
 def test_result_type_of_two_scalars(a, b):
     same_dtype_or_same_error(lambda lib: lib.result_type(a, b))
 
