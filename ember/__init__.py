@@ -15,25 +15,14 @@ from ._tensor_str import set_printoptions
 from . import autograd
 from .autograd import enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled
 from .autograd.grad_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled
-from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones,
-                       ones_like, tensor, zeros, zeros_like)
-from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, rand, rand_like,
-                     randint, randn, randn_like, seed, set_rng_state)
-from .ops.arithmetic import add, div, floor_divide, mul, neg, pow, remainder, sub  # noqa: A004
-from .ops.unary import abs, absolute, exp, log, relu, sigmoid, sign, sqrt, tanh  # noqa: A004
-from .ops.reduction import argmax, argmin, max, maximum, mean, min, minimum, sum  # noqa: A004
-from .ops.linalg import addmm, bmm, dot, matmul, mm, mv
-from .ops.view import (flatten, narrow, permute, reshape, select, squeeze, swapaxes, swapdims, t, transpose,
-                       unbind, unsqueeze)
-from .ops.joining import cat, concat, concatenate, stack
-from .ops.selection import clamp, clamp_max, clamp_min, where
-from .ops.comparison import (bitwise_and, bitwise_not, bitwise_or, bitwise_xor, eq, equal, ge, gt, le,
-                             logical_and, logical_not, logical_or, logical_xor, lt, ne)
-from .ops.conversion import clone
+from . import creation as _creation, random as _random
+from .ops import exports as _exports
 from . import return_types
 
-clip = clamp
-multiply, subtract, divide, true_divide, negative = mul, sub, div, div, neg
+globals().update(_creation.FUNCTIONS)
+globals().update(_random.FUNCTIONS)
+globals().update(_exports("FUNCTIONS_AND_METHODS"))
+globals().update(_exports("FUNCTIONS"))
 
 
 def result_type(tensor1, tensor2):

@@ -269,3 +269,9 @@ def _split(x):
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     return _filled(lambda s, d: numpy.eye(n, m, dtype=d), (n, n if m is None else m), dtype, device,
                    requires_grad, out)
+
+
+# ---- what this module exports as ember.<name> ----
+FUNCTIONS = {"tensor": tensor, "as_tensor": as_tensor, "from_numpy": from_numpy, "zeros": zeros, "ones": ones,
+             "empty": empty, "full": full, "zeros_like": zeros_like, "ones_like": ones_like,
+             "empty_like": empty_like, "full_like": full_like, "arange": arange, "linspace": linspace, "eye": eye}

@@ -105,3 +105,10 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
 
 
 rand_like, randn_like = _like(rand), _like(randn)
+
+
+# ---- what this module exports as ember.<name> ----
+FUNCTIONS = {"Generator": Generator, "default_generator": default_generator, "manual_seed": manual_seed,
+             "seed": seed, "initial_seed": initial_seed, "get_rng_state": get_rng_state,
+             "set_rng_state": set_rng_state, "rand": rand, "randn": randn, "randint": randint,
+             "rand_like": rand_like, "randn_like": randn_like}

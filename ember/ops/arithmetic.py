@@ -392,3 +392,16 @@ def _reflected(fn):
         dt = promotion.operand_dtype(self, other)
         return fn(tensor_like_scalar(promotion.cast(other, dt.np), dt), self)
     return reflected
+
+
+# ---- what this module exports (see ember/ops/__init__.py) ----
+FUNCTIONS_AND_METHODS = {"add": add, "sub": sub, "mul": mul, "div": div, "floor_divide": floor_divide,
+                         "remainder": remainder, "neg": neg, "pow": pow, "multiply": mul, "subtract": sub,
+                         "divide": div, "true_divide": div, "negative": neg}
+METHODS = {"__add__": add, "__radd__": add, "__sub__": sub, "__rsub__": _reflected(sub), "__mul__": mul,
+           "__rmul__": mul, "__truediv__": div, "__rtruediv__": _reflected(div), "__floordiv__": floor_divide,
+           "__rfloordiv__": _reflected(floor_divide), "__mod__": remainder, "__rmod__": _reflected(remainder),
+           "__pow__": pow, "__rpow__": _reflected(pow), "__neg__": neg, "__pos__": lambda self: self}
+INPLACE = {"add": "__iadd__", "sub": "__isub__", "mul": "__imul__", "div": "__itruediv__",
+           "floor_divide": "__ifloordiv__", "remainder": "__imod__", "pow": "__ipow__", "neg": None,
+           "multiply": None, "subtract": None, "divide": None, "true_divide": None, "negative": None}

@@ -100,3 +100,30 @@ def logical_xor(input, other, *, out=None):
 
 def equal(input, other):
     return input.shape == other.shape and bool((input._array == other._array).all())
+
+
+def _not_implemented_on_type_error(fn):
+    """``t == None`` is False (and ``t != "a"`` True), as in PyTorch: an operand that is no tensor-like value
+    hands the comparison back to Python."""
+    def operator(self, other):
+        try:
+            return fn(self, other)
+        except TypeError:
+            return NotImplemented
+    operator.__name__ = fn.__name__
+    return operator
+
+
+# ---- what this module exports (see ember/ops/__init__.py) ----
+FUNCTIONS_AND_METHODS = {
+    "eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge, "greater": gt, "greater_equal": ge, "less": lt,
+    "less_equal": le, "not_equal": ne, "bitwise_and": bitwise_and, "bitwise_or": bitwise_or,
+    "bitwise_xor": bitwise_xor, "bitwise_not": bitwise_not, "logical_not": logical_not,
+    "logical_and": logical_and, "logical_or": logical_or, "logical_xor": logical_xor, "equal": equal}
+METHODS = {"__eq__": _not_implemented_on_type_error(eq), "__ne__": _not_implemented_on_type_error(ne),
+           "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge, "__invert__": invert,
+           "__and__": bitwise_and, "__rand__": bitwise_and, "__or__": bitwise_or, "__ror__": bitwise_or,
+           "__xor__": bitwise_xor, "__rxor__": bitwise_xor}
+INPLACE = {"eq": None, "ne": None, "lt": None, "le": None, "gt": None, "ge": None, "logical_not": None,
+           "logical_and": None, "logical_or": None, "bitwise_and": "__iand__", "bitwise_or": "__ior__",
+           "bitwise_xor": "__ixor__"}

@@ -31,3 +31,7 @@ class ToCopy(Op):
 
 def clone(input, *, memory_format=None):
     return Clone.apply(input)
+
+
+# ---- what this module exports (see ember/ops/__init__.py) ----
+FUNCTIONS_AND_METHODS = {"clone": clone}

@@ -259,3 +259,7 @@ def _value_for(self, value, advanced):
                            f"{_torch_name(self._array.dtype)} for the destination and "
                            f"{_torch_name(value._array.dtype)} for the source.")
     return value.to(self.dtype)
+
+
+# ---- what this module exports (see ember/ops/__init__.py) ----
+METHODS = {"__getitem__": getitem, "__setitem__": setitem}

@@ -327,3 +327,7 @@ def zero_(self):
 
 def copy_(self, src, non_blocking=False):
     return apply_inplace(self, Copy.apply, src)
+
+
+# ---- what this module exports (see ember/ops/__init__.py) ----
+METHODS = {"t_": t_, "zero_": zero_, "fill_": fill_, "copy_": copy_}

@@ -102,3 +102,7 @@ concat = concatenate = cat
 def stack(tensors, dim=0, *, out=None):
     tensors = _check_list(tensors, "stack")
     return _out(Stack.apply_n(len(tensors), *tensors, dim), out)
+
+
+# ---- what this module exports (see ember/ops/__init__.py) ----
+FUNCTIONS = {"cat": cat, "concat": cat, "concatenate": cat, "stack": stack}

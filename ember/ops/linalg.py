@@ -209,3 +209,8 @@ def matmul(input, other, *, out=None):
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     return _out(Addmm.apply(input, mat1, mat2, beta, alpha), out)
+
+
+# ---- what this module exports (see ember/ops/__init__.py) ----
+FUNCTIONS_AND_METHODS = {"mm": mm, "bmm": bmm, "dot": dot, "mv": mv, "matmul": matmul, "addmm": addmm}
+METHODS = {"__matmul__": matmul, "__rmatmul__": lambda self, other: matmul(other, self)}

@@ -248,3 +248,8 @@ def argmax(input, dim=None, keepdim=False):
 
 def argmin(input, dim=None, keepdim=False):
     return ArgExtreme.apply(input, "argmin", dim, keepdim)
+
+
+# ---- what this module exports (see ember/ops/__init__.py) ----
+FUNCTIONS_AND_METHODS = {"sum": sum, "mean": mean, "max": max, "min": min, "argmax": argmax, "argmin": argmin,
+                         "maximum": maximum, "minimum": minimum}

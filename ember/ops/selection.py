@@ -147,3 +147,10 @@ def clamp_min(input, min):  # noqa: A002
 
 def clamp_max(input, max):  # noqa: A002
     return _clamp_with(ClampMax, input, None, max)
+
+
+# ---- what this module exports (see ember/ops/__init__.py) ----
+FUNCTIONS_AND_METHODS = {"clamp": clamp, "clip": clamp, "clamp_min": clamp_min, "clamp_max": clamp_max}
+FUNCTIONS = {"where": where}
+METHODS = {"where": _tensor_where}
+INPLACE = dict.fromkeys(("clamp", "clip", "clamp_min", "clamp_max"))

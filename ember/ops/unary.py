@@ -153,3 +153,10 @@ sigmoid = _unary_fn(Sigmoid, "sigmoid")
 tanh = _unary_fn(Tanh, "tanh")
 relu = _unary_fn(Relu, "relu")
 absolute = abs
+
+
+# ---- what this module exports (see ember/ops/__init__.py) ----
+FUNCTIONS_AND_METHODS = {"exp": exp, "log": log, "sqrt": sqrt, "abs": abs, "absolute": abs, "sign": sign,
+                         "sigmoid": sigmoid, "tanh": tanh, "relu": relu}
+METHODS = {"__abs__": abs}
+INPLACE = dict.fromkeys(("exp", "log", "sqrt", "abs", "absolute", "sign", "sigmoid", "tanh", "relu"))

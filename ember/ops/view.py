@@ -328,3 +328,11 @@ def unbind(input, dim=0):
 
 def contiguous(self, memory_format=None):
     return self if self._array.flags.c_contiguous else self.clone()
+
+
+# ---- what this module exports (see ember/ops/__init__.py) ----
+FUNCTIONS_AND_METHODS = {"reshape": reshape, "transpose": transpose, "swapaxes": transpose, "swapdims": transpose,
+                         "t": t, "permute": permute, "squeeze": squeeze, "unsqueeze": unsqueeze,
+                         "flatten": flatten, "narrow": narrow, "select": select, "unbind": unbind}
+METHODS = {"view": view, "view_as": view_as, "reshape_as": reshape_as, "expand": expand, "expand_as": expand_as,
+           "contiguous": contiguous}
