@@ -15,12 +15,10 @@ from ._tensor_str import set_printoptions
 from . import autograd
 from .autograd import enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled
 from .autograd.grad_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled
-from . import creation as _creation, random as _random
+from . import creation, random  # noqa: F401 - ember.random is a public module, as torch.random
 from .ops import exports as _exports
 from . import return_types
 
-globals().update(_creation.FUNCTIONS)
-globals().update(_random.FUNCTIONS)
 globals().update(_exports("FUNCTIONS_AND_METHODS"))
 globals().update(_exports("FUNCTIONS"))
 

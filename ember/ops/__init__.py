@@ -1,6 +1,7 @@
 """ember's ops: one class per op (forward on arrays, backward in Tensor ops) and their public functions.
 
-Each module ends with what it exports, so a new op is found and bound without touching any other file:
+Each module (and ember/creation.py, ember/random.py) ends with what it exports, so a new op is found and
+bound without touching any other file:
 
 - ``FUNCTIONS_AND_METHODS``: ``ember.<name>`` and ``Tensor.<name>``
 - ``FUNCTIONS``: ``ember.<name>`` only (``cat``, ``where(cond)``)
@@ -12,9 +13,13 @@ import importlib
 import pkgutil
 
 
+_OUTSIDE_OPS = ("ember.creation", "ember.random")  # factories and random numbers export the same way
+
+
 def exporting_modules():
-    """Every ops module that declares exports, in name order."""
-    modules = [importlib.import_module(f"{__name__}.{info.name}") for info in pkgutil.iter_modules(__path__)]
+    """Every ops module that declares exports, in name order, then the factory modules."""
+    names = [f"{__name__}.{info.name}" for info in pkgutil.iter_modules(__path__)] + list(_OUTSIDE_OPS)
+    modules = [importlib.import_module(name) for name in names]
     return [m for m in modules if any(hasattr(m, table) for table in ("FUNCTIONS_AND_METHODS", "FUNCTIONS",
                                                                       "METHODS", "INPLACE"))]
 
