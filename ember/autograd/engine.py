@@ -2,7 +2,7 @@
 from ..backend import xp_of, zeros_array
 from .function import Op
 from .grad_mode import ANOMALY, STATE
-from .node import AccumulateGrad
+from .node import _FREED, AccumulateGrad
 
 
 class CopyGrad(Op):
@@ -144,7 +144,6 @@ def _accumulate(variable, grad, create_graph, hooked=False):
 
 def _run_node(node, grads, buffers, retain_graph):
     if node._freed:
-        from .node import _FREED
         raise RuntimeError(_FREED)
     if node._multi_output and node._materialize_grads and any(g is None for g in grads):
         grads = _materialize(node, grads)
