@@ -18,6 +18,7 @@ from .autograd.grad_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from . import creation, random  # noqa: F401 - ember.random is a public module, as torch.random
 from .ops import exports as _exports
 from . import return_types
+from . import linalg
 
 globals().update(_exports("FUNCTIONS_AND_METHODS"))
 globals().update(_exports("FUNCTIONS"))

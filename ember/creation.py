@@ -1,4 +1,5 @@
-"""Creating tensors: tensor, as_tensor, from_numpy, zeros/ones/full/empty (+ _like), arange, linspace, eye."""
+"""Creating tensors: tensor, as_tensor, from_numpy, zeros/ones/full/empty (+ _like), arange, linspace, logspace,
+eye, meshgrid."""
 import operator
 
 import numpy
@@ -157,8 +158,10 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
 
 
 def _like(fn):
-    def like(input, *args, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-        out = fn(input.shape, *args, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+    def like(input, *args, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
+             **options):
+        out = fn(input.shape, *args, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad,
+                 **options)
         return _preserve_layout(out, input._array) if memory_format is None else out
     like.__name__ = fn.__name__ + "_like"
     return like
@@ -266,6 +269,65 @@ def _split(x):
     return hi, x - hi
 
 
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False):
+    """``base ** linspace(start, end, steps)``, computed as PyTorch's CPU kernel does: exponents in float64 from
+    both ends, the power in float64, then rounded (truncated for integer dtypes) to the dtype."""
+    if steps < 0:
+        raise RuntimeError(f"logspace: number of steps must be non-negative, got {steps}")
+    dt = _dtype_or_default(dtype)
+    start, end = (numpy.asarray(v.item() if isinstance(v, Tensor) else v).astype(dt.np).item() for v in (start, end))
+    # float_power matches C pow to the bit; numpy.power takes a vectorised path that can be an ulp off
+    arr = numpy.float_power(float(base), _exponents(start, end, int(steps), dt.np)).astype(dt.np)
+    return _filled(lambda s, d: arr, (steps,), dt, device, requires_grad, out)
+
+
+def _exponents(start, end, steps, np_dtype):
+    """Counted from the nearer end in float64; a float dtype rounds the span ``end - start`` to itself first."""
+    if steps <= 1:
+        return numpy.full(steps, float(start))
+    span = numpy.asarray(end - start).astype(np_dtype) if np_dtype.kind == "f" else end - start
+    step = float(span) / (steps - 1)
+    idx = numpy.arange(steps)
+    return numpy.where(idx < steps // 2, start + step * idx, end - step * (steps - 1 - idx))
+
+
+def meshgrid(*tensors, indexing=None):
+    """Coordinate grids from 0-D/1-D tensors, as views; ``indexing='ij'`` (matrix) or ``'xy'`` (Cartesian)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    _check_meshgrid(tensors, indexing)
+    swap = indexing == "xy" and len(tensors) > 1  # 'xy' is 'ij' with the first two inputs' roles exchanged
+    if swap:
+        tensors = _first_two_swapped(tensors)
+    shape = tuple(t.numel() for t in tensors)
+    grids = tuple(t.reshape(tuple(-1 if d == i else 1 for d in range(len(shape)))).expand(shape)
+                  for i, t in enumerate(tensors))
+    return _first_two_swapped(grids) if swap else grids
+
+
+def _first_two_swapped(items):
+    return (items[1], items[0]) + tuple(items[2:])
+
+
+def _check_meshgrid(tensors, indexing):
+    if indexing is None:
+        import warnings
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
+                      UserWarning, stacklevel=3)
+    elif indexing not in ("ij", "xy"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    for t in tensors:
+        if t.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got a tensor of "
+                               f"shape {list(t.shape)}")
+        if t.dtype is not tensors[0].dtype:
+            raise RuntimeError(f"meshgrid expects all tensors to have the same dtype, got {tensors[0].dtype} and "
+                               f"{t.dtype}")
+
+
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     return _filled(lambda s, d: numpy.eye(n, m, dtype=d), (n, n if m is None else m), dtype, device,
                    requires_grad, out)
@@ -274,4 +336,5 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
 # ---- what this module exports as ember.<name> ----
 FUNCTIONS = {"tensor": tensor, "as_tensor": as_tensor, "from_numpy": from_numpy, "zeros": zeros, "ones": ones,
              "empty": empty, "full": full, "zeros_like": zeros_like, "ones_like": ones_like,
-             "empty_like": empty_like, "full_like": full_like, "arange": arange, "linspace": linspace, "eye": eye}
+             "empty_like": empty_like, "full_like": full_like, "arange": arange, "linspace": linspace, "eye": eye,
+             "logspace": logspace, "meshgrid": meshgrid}

@@ -1,4 +1,4 @@
-"""Joining tensors: cat and stack."""
+"""Joining tensors (cat, stack, hstack, vstack, dstack) and splitting them (split, chunk, tensor_split)."""
 from .. import dtypes
 from ..autograd.function import Op
 from ..backend import xp_of
@@ -80,8 +80,31 @@ class Stack(Op):
         return tuple(_in_dtype(grad.select(ctx.dim, i), dt) for i, dt in enumerate(ctx.dtypes))
 
 
+class Split(Op):
+    """Consecutive slices of given sizes along one dim at once: one node with an output per slice."""
+
+    _node_name = "SplitWithSizesBackward0"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, sizes, dim):
+        ctx.dim = dim
+        lead = (slice(None),) * dim
+        starts = [sum(sizes[:i]) for i in range(len(sizes))]
+        return tuple(a[lead + (slice(start, start + size),)] for start, size in zip(starts, sizes))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return cat(grads, ctx.dim)
+
+
+class SplitEqual(Split):
+    _node_name = "SplitBackward0"
+
+
 # ---- public functions ----
 from ..tensor import Tensor, _out  # noqa: E402
+from .view import as_view  # noqa: E402
 
 
 def _check_list(tensors, name):
@@ -104,5 +127,101 @@ def stack(tensors, dim=0, *, out=None):
     return _out(Stack.apply_n(len(tensors), *tensors, dim), out)
 
 
+def _at_least(t, ndim):
+    """``t`` with dims added as atleast_1d/2d/3d add them: () -> (1,) -> (1, n) -> (1, n, 1); (m, n) -> (m, n, 1)."""
+    if t.ndim >= ndim:
+        return t
+    if ndim == 1:
+        return t.reshape(1)
+    if ndim == 2:
+        return t.reshape(1, t.numel())
+    return t.reshape(tuple(t.shape) + (1,)) if t.ndim == 2 else t.reshape(1, t.numel(), 1)
+
+
+def _stack_along(name, ndim, dim_of):
+    def joined(tensors, *, out=None):
+        tensors = _check_list(tensors, name)
+        if not tensors:
+            raise RuntimeError(f"{name} expects a non-empty TensorList")
+        tensors = [_at_least(t, ndim) for t in tensors]
+        return cat(tensors, dim_of(tensors), out=out)
+    joined.__name__ = name
+    return joined
+
+
+hstack = _stack_along("hstack", 1, lambda ts: 0 if ts[0].ndim == 1 else 1)
+vstack = _stack_along("vstack", 2, lambda ts: 0)
+dstack = _stack_along("dstack", 3, lambda ts: 2)
+
+
+def _split_sizes(input, sizes, dim, op):
+    d = wrap_dim(dim, input.ndim)
+    outs = op.apply(input, tuple(sizes), d)
+    starts = [sum(sizes[:i]) for i in range(len(sizes))]
+    return tuple(as_view(out, input, "narrow", (d, start, size)) for out, start, size in zip(outs, starts, sizes))
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """Pieces of ``split_size`` (the last may be smaller), or of the listed sizes, along ``dim``."""
+    if tensor.ndim == 0:
+        raise RuntimeError("split(): split expects at least a 1-dimensional tensor")
+    n = tensor.shape[wrap_dim(dim, tensor.ndim)]
+    if not isinstance(split_size_or_sections, int):
+        sizes = [int(s) for s in split_size_or_sections]
+        if sum(sizes) != n or any(s < 0 for s in sizes):
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
+                               f"at dimension {dim}), but got split_sizes={sizes}")
+        return _split_sizes(tensor, sizes, dim, Split)
+    size = split_size_or_sections
+    if size < 0 or (size == 0 and n):
+        raise RuntimeError(f"split(): split_size can only be 0 if dimension size is 0, but got dimension size of "
+                           f"{n}" if size == 0 else f"split(): split_size must be non-negative, but got {size}")
+    count = max(1, -(-n // size)) if size else 1
+    sizes = [size] * (count - 1) + [n - size * (count - 1)]
+    return _split_sizes(tensor, sizes, dim, SplitEqual)
+
+
+def chunk(input, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    if input.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    n = input.shape[wrap_dim(dim, input.ndim)]
+    return split(input, max(1, -(-n // chunks)), dim)
+
+
+def tensor_split(input, indices_or_sections, dim=0):
+    """Into ``sections`` nearly equal parts (the first ``n % sections`` one longer), or cut at ``indices``."""
+    if input.ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
+    if isinstance(indices_or_sections, Tensor):
+        if indices_or_sections.dtype.is_floating_point or indices_or_sections.ndim > 1:
+            raise RuntimeError("tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                               "one-dimensional tensor of dtype long, but got a tensor with "
+                               f"{indices_or_sections.ndim} dims")
+        indices_or_sections = indices_or_sections.tolist()
+    d = wrap_dim(dim, input.ndim)
+    if isinstance(indices_or_sections, int):
+        sections, n = indices_or_sections, input.shape[d]
+        if sections <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+        sizes = [n // sections + (i < n % sections) for i in range(sections)]
+        cuts = [sum(sizes[:i]) for i in range(1, sections)]
+    elif isinstance(indices_or_sections, (list, tuple)) and all(isinstance(i, int) for i in indices_or_sections):
+        cuts = list(indices_or_sections)
+    else:
+        raise TypeError(f"tensor_split(): argument 'indices' must be tuple of ints, not "
+                        f"{type(indices_or_sections).__name__}")
+    lead = (slice(None),) * d
+    return tuple(input[lead + (slice(start, stop),)] for start, stop in zip([0] + cuts, cuts + [None]))
+
+
+def _split_method(self, split_size, dim=0):
+    return split(self, split_size, dim)
+
+
 # ---- what this module exports (see ember/ops/__init__.py) ----
-FUNCTIONS = {"cat": cat, "concat": cat, "concatenate": cat, "stack": stack}
+FUNCTIONS = {"cat": cat, "concat": cat, "concatenate": cat, "stack": stack, "hstack": hstack, "vstack": vstack,
+             "row_stack": vstack, "dstack": dstack, "split": split}
+FUNCTIONS_AND_METHODS = {"chunk": chunk, "tensor_split": tensor_split}
+METHODS = {"split": _split_method}

@@ -1,5 +1,6 @@
-"""Matrix products: mm, bmm, mv, dot, matmul, addmm."""
+"""Products: mm, bmm, mv, dot, vdot, matmul, addmm/addmv/addbmm/baddbmm, outer, inner, tensordot, kron, cross."""
 from ..autograd.function import Op
+from ..backend import xp_of
 from .broadcast import broadcast_error, sum_to_shape
 
 
@@ -148,17 +149,17 @@ def _mat(x):
     return f"{x.shape[0]}x{x.shape[1]}" if x.ndim == 2 else "x".join(map(str, x.shape))
 
 
-class Addmm(Op):
-    _node_name = "AddmmBackward0"
+class _AddProduct(Op):
+    """``beta * input + alpha * (m1 @ m2)``; the subclass says how to check, multiply and differentiate."""
+
     _num_inputs = 3
 
-    @staticmethod
-    def forward(ctx, inp, m1, m2, beta, alpha):
-        if m1.ndim != 2 or m2.ndim != 2 or m1.shape[1] != m2.shape[0]:
-            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_mat(m1)} and {_mat(m2)})")
+    @classmethod
+    def forward(cls, ctx, inp, m1, m2, beta, alpha):
+        cls._check(m1, m2)
         ctx.save_for_backward(m1, m2)
         ctx.inp_shape, ctx.beta, ctx.alpha = inp.shape, beta, alpha
-        prod = m1 @ m2
+        prod = cls._product(m1, m2)
         if alpha != 1:
             prod *= alpha
         if beta == 0:
@@ -166,17 +167,103 @@ class Addmm(Op):
         prod += inp if beta == 1 else inp * beta
         return prod
 
-    @staticmethod
-    def backward(ctx, grad):
+    @classmethod
+    def backward(cls, ctx, grad):
         m1, m2 = ctx.saved_tensors
         need_inp, need_m1, need_m2 = ctx.needs_input_grad
         g_inp = sum_to_shape(grad if ctx.beta == 1 else grad * ctx.beta, ctx.inp_shape) if need_inp else None
         g_prod = grad if ctx.alpha == 1 else grad * ctx.alpha
-        return g_inp, (g_prod.mm(m2.t()) if need_m1 else None), (m1.t().mm(g_prod) if need_m2 else None)
+        return (g_inp,) + cls._grads(g_prod, m1, m2, need_m1, need_m2)
+
+
+class Addmm(_AddProduct):
+    _node_name = "AddmmBackward0"
+
+    @staticmethod
+    def _check(m1, m2):
+        if m1.ndim != 2 or m2.ndim != 2 or m1.shape[1] != m2.shape[0]:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_mat(m1)} and {_mat(m2)})")
+
+    @staticmethod
+    def _product(m1, m2):
+        return m1 @ m2
+
+    @staticmethod
+    def _grads(g, m1, m2, need_m1, need_m2):
+        return (g.mm(m2.t()) if need_m1 else None), (m1.t().mm(g) if need_m2 else None)
+
+
+class Addmv(_AddProduct):
+    _node_name = "AddmvBackward0"
+    _check = Mv._check
+
+    @staticmethod
+    def _product(mat, vec):
+        return mat @ vec
+
+    @staticmethod
+    def _grads(g, mat, vec, need_mat, need_vec):
+        return (g.unsqueeze(1) * vec if need_mat else None), (mat.t().mv(g) if need_vec else None)
+
+
+class Baddbmm(_AddProduct):
+    _node_name = "BaddbmmBackward0"
+    _check = Bmm._check
+
+    @staticmethod
+    def _product(b1, b2):
+        return _blas_ready(b1) @ _blas_ready(b2)
+
+    @staticmethod
+    def _grads(g, b1, b2, need_b1, need_b2):
+        return (g.bmm(b2.transpose(1, 2)) if need_b1 else None), (b1.transpose(1, 2).bmm(g) if need_b2 else None)
+
+
+class Addbmm(Baddbmm):
+    """The batch of products summed into one matrix."""
+
+    _node_name = "AddbmmBackward0"
+
+    @staticmethod
+    def _product(b1, b2):
+        return (_blas_ready(b1) @ _blas_ready(b2)).sum(0)
+
+    @staticmethod
+    def _grads(g, b1, b2, need_b1, need_b2):
+        return Baddbmm._grads(g.expand(b1.shape[0], *g.shape), b1, b2, need_b1, need_b2)
+
+
+class Vdot(Dot):
+    _node_name = "VdotBackward0"
+    _name = "vdot"
+
+
+class Cross(Op):
+    _node_name = "LinalgCrossBackward0"
+    _num_inputs = 2
+
+    @staticmethod
+    def forward(ctx, a, b, dim):
+        if a.shape[dim] != 3 or b.shape[dim] != 3:
+            raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {a.shape[dim]} and "
+                               f"{b.shape[dim]}")
+        _check_dtypes("linalg.cross", a, b)
+        ctx.save_for_backward(a, b)
+        ctx.dim = dim
+        return xp_of(a).cross(a, b, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        ga = sum_to_shape(Cross.apply(b, grad, ctx.dim), a.shape) if need_a else None
+        gb = sum_to_shape(Cross.apply(grad, a, ctx.dim), b.shape) if need_b else None
+        return ga, gb
 
 
 # ---- public functions (also bound as Tensor methods) ----
 from ..tensor import _out  # noqa: E402
+from .dims import wrap_dim  # noqa: E402
 
 
 def mm(input, mat2, *, out=None):
@@ -211,6 +298,106 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     return _out(Addmm.apply(input, mat1, mat2, beta, alpha), out)
 
 
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    return _out(Addmv.apply(input, mat, vec, beta, alpha), out)
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    return _out(Addbmm.apply(input, batch1, batch2, beta, alpha), out)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    return _out(Baddbmm.apply(input, batch1, batch2, beta, alpha), out)
+
+
+def vdot(input, other, *, out=None):
+    return _out(Vdot.apply(input, other), out)
+
+
+def outer(input, vec2, *, out=None):
+    for name, v in (("self", input), ("vec2", vec2)):
+        if v.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
+    return _out(input.reshape(-1, 1) * vec2, out)
+
+
+def inner(input, other, *, out=None):
+    if input.ndim == 0 or other.ndim == 0:
+        return _out(input * other, out)
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
+                           f"{list(input.shape)} and {list(other.shape)}")
+    return _out(tensordot(input, other, ([-1], [-1])), out)
+
+
+def tensordot(a, b, dims=2, out=None):
+    """Contract ``dims`` (a count of a's last and b's first dims, or two lists of dims) as one mm."""
+    dims_a, dims_b = _contracted_dims(a, b, dims)
+    for da, db in zip(dims_a, dims_b):
+        if a.shape[da] != b.shape[db]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[da]} in dim {da} "
+                               f"and second has size {b.shape[db]} in dim {db}")
+    free_a = [d for d in range(a.ndim) if d not in dims_a]
+    free_b = [d for d in range(b.ndim) if d not in dims_b]
+    size = _numel([a.shape[d] for d in dims_a])
+    left = a.permute(*free_a, *dims_a).reshape(-1, size)
+    right = b.permute(*dims_b, *free_b).reshape(size, -1)
+    shape = [a.shape[d] for d in free_a] + [b.shape[d] for d in free_b]
+    return _out(left.mm(right).reshape(shape), out)
+
+
+def _contracted_dims(a, b, dims):
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > min(a.ndim, b.ndim):
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+        return list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    dims_a, dims_b = (list(d) for d in dims)
+    if len(dims_a) != len(dims_b):
+        raise RuntimeError(f"both dimension lists should have same length, but got {len(dims_a)} and {len(dims_b)}")
+    return [wrap_dim(d, a.ndim) for d in dims_a], [wrap_dim(d, b.ndim) for d in dims_b]
+
+
+def _numel(sizes):
+    n = 1
+    for s in sizes:
+        n *= s
+    return n
+
+
+def kron(input, other, *, out=None):
+    """Every product a[i] * b[j] at index i * b.shape + j: the two operands interleaved, then merged."""
+    ndim = max(input.ndim, other.ndim)
+    shape_a = (1,) * (ndim - input.ndim) + tuple(input.shape)
+    shape_b = (1,) * (ndim - other.ndim) + tuple(other.shape)
+    a = input.reshape([n for size in shape_a for n in (size, 1)])
+    b = other.reshape([n for size in shape_b for n in (1, size)])
+    return _out((a * b).reshape([m * n for m, n in zip(shape_a, shape_b)]), out)
+
+
+def cross(input, other, dim=None, *, out=None):
+    """torch.cross: without ``dim``, the first dim of size 3 (linalg.cross uses the last)."""
+    if dim is None:
+        dim = next((i for i, n in enumerate(input.shape) if n == 3), -1)
+    return linalg_cross(input, other, dim=dim, out=out)
+
+
+def linalg_cross(input, other, *, dim=-1, out=None):
+    if input.ndim != other.ndim:
+        raise RuntimeError(f"linalg.cross: inputs must have the same number of dimensions, but got shapes "
+                           f"{list(input.shape)} and {list(other.shape)}")
+    error = broadcast_error(input.shape, other.shape)
+    if error is not None:
+        raise error
+    ndim = max(input.ndim, other.ndim)
+    return _out(Cross.apply(input, other, wrap_dim(dim, ndim) - ndim), out)
+
+
 # ---- what this module exports (see ember/ops/__init__.py) ----
-FUNCTIONS_AND_METHODS = {"mm": mm, "bmm": bmm, "dot": dot, "mv": mv, "matmul": matmul, "addmm": addmm}
+FUNCTIONS_AND_METHODS = {"mm": mm, "bmm": bmm, "dot": dot, "mv": mv, "matmul": matmul, "addmm": addmm, "addmv": addmv,
+                         "addbmm": addbmm, "baddbmm": baddbmm, "vdot": vdot, "outer": outer, "ger": outer,
+                         "inner": inner, "kron": kron, "cross": cross}
+FUNCTIONS = {"tensordot": tensordot}
+INPLACE = {"addmm": None, "addmv": None, "addbmm": None, "baddbmm": None}
 METHODS = {"__matmul__": matmul, "__rmatmul__": lambda self, other: matmul(other, self)}

@@ -1,4 +1,8 @@
-"""Reductions: sum, mean, max/min (whole tensor and along a dim), maximum/minimum, argmax/argmin."""
+"""Reductions: sum/mean/prod (and nan- forms), var/std, norms, logsumexp, max/min/amax/amin, argmax/argmin,
+all/any/count_nonzero; the value+index base and the gather/scatter helpers that route gradients to indices."""
+import math
+import warnings
+
 from .. import dtypes
 from ..autograd.function import Op
 from ..backend import xp_of
@@ -76,56 +80,298 @@ class MeanAll(Mean):
 _torch_name = dtypes.scalar_type_name
 
 
-class _ExtremeAll(Op):
-    """max() / min() of all elements; the gradient is shared evenly among ties, as in PyTorch."""
+def _count(shape, dims):
+    return math.prod(shape[d] for d in dims)
 
-    _fn = None
+
+def _check_float(a, message):
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(message + _torch_name(a.dtype))
+
+
+def _default_int64(a, dtype):
+    """Integer and bool inputs of sum-like reductions accumulate in int64, as in PyTorch."""
+    return "int64" if dtype is None and a.dtype.kind in "biu" else dtype
+
+
+class Nansum(Sum):
+    _node_name = "NansumBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, keepdim, dtype):
+        dims = wrap_dims(dim, a.ndim)
+        ctx.shape, ctx.dims, ctx.in_dtype = a.shape, dims, a.dtype
+        ctx.save_for_backward(a)
+        return xp_of(a).nansum(a, axis=dims, keepdims=keepdim, dtype=_default_int64(a, dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        kept = _constant(~xp_of(a._array).isnan(a._array), ctx.in_dtype)
+        return _expand_back(_to_dtype(grad, ctx.in_dtype), ctx.shape, ctx.dims) * kept
+
+
+def _constant(array, np_dtype):
+    """A constant Tensor (no history) of ``array`` cast to ``np_dtype``: masks used in backward formulas."""
+    from ..tensor import _wrap
+    return _wrap(array.astype(np_dtype, copy=False))
+
+
+class Prod(Op):
+    """prod along one dim (or all): the gradient is the product of the other elements, zeros included."""
+
+    _node_name = "ProdBackward1"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, dim, keepdim, dtype):
+        dims = wrap_dims(dim, a.ndim)
+        ctx.shape, ctx.dims, ctx.in_dtype = a.shape, dims, a.dtype
+        ctx.save_for_backward(a)
+        return a.prod(axis=dims, keepdims=keepdim, dtype=_default_int64(a, dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .selection import where
+        (a,) = ctx.saved_tensors
+        dims, shape = ctx.dims, ctx.shape
+        zero = a._array == 0
+        zeros_in_slice = _constant(zero.sum(axis=dims, keepdims=True), "int64")
+        is_zero = _constant(zero, "bool")
+        safe = where(is_zero, 1.0, a)
+        nonzero_prod = Prod.apply(safe, dims, True, None)
+        others = where(zeros_in_slice == 0, nonzero_prod / safe,
+                       where(is_zero & (zeros_in_slice == 1), nonzero_prod.expand(shape), 0.0))
+        return _expand_back(_to_dtype(grad, ctx.in_dtype), shape, dims) * others
+
+
+class ProdAll(Prod):
+    _node_name = "ProdBackward0"
+
+
+class _Moment(Op):
+    """var / std with Bessel's ``correction``; float32 stays float32."""
+
+    _num_inputs = 1
+
+    _name = None
 
     @classmethod
-    def forward(cls, ctx, a):
-        if a.size == 0:
-            raise RuntimeError(f"{cls._fn}(): Expected reduction dim to be specified for input.numel() == 0. "
-                               "Specify the reduction dim with the 'dim' argument.")
-        out = getattr(a, cls._fn)()
+    def _variance(cls, ctx, a, dim, correction, keepdim):
+        _check_float(a, f"{cls._name}(): std and var only support floating point and complex dtypes, got ")
+        dims = wrap_dims(dim, a.ndim)
+        ctx.shape, ctx.dims = a.shape, dims
+        divisor = _count(a.shape, dims) - correction
+        if divisor <= 0:
+            warnings.warn(f"{cls._name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                          "reduction factor (input numel divided by output numel).", UserWarning, stacklevel=4)
+            divisor = 0
+        ctx.scale = 2.0 / divisor if divisor else float("inf")
+        centered = a - a.mean(axis=dims, keepdims=True)
+        return ((centered * centered).sum(axis=dims, keepdims=keepdim) / a.dtype.type(divisor)).astype(a.dtype)
+
+    @staticmethod
+    def _var_backward(ctx, a, grad):
+        centered = a - a.mean(ctx.dims, keepdim=True)
+        return _expand_back(grad, ctx.shape, ctx.dims) * centered * ctx.scale
+
+
+class Var(_Moment):
+    _node_name = "VarBackward0"
+    _name = "var"
+
+    @classmethod
+    def forward(cls, ctx, a, dim, correction, keepdim):
+        ctx.save_for_backward(a)
+        return cls._variance(ctx, a, dim, correction, keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return _Moment._var_backward(ctx, a, grad)
+
+
+class Std(_Moment):
+    _node_name = "StdBackward0"
+    _name = "std"
+
+    @classmethod
+    def forward(cls, ctx, a, dim, correction, keepdim):
+        out = xp_of(a).sqrt(cls._variance(ctx, a, dim, correction, keepdim))
         ctx.save_for_backward(a, out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
+        from .selection import where
         a, out = ctx.saved_tensors
-        mask = (a == out).to(grad.dtype)
-        return mask * (grad / mask.sum())
+        return _Moment._var_backward(ctx, a, where(out == 0, 0.0, grad / (2 * out)))
 
 
-class MaxAll(_ExtremeAll):
-    _node_name = "MaxBackward1"
-    _fn = "max"
+class VectorNorm(Op):
+    """The p-norm over dims: p a number, inf, -inf or 0."""
+
+    _node_name = "LinalgVectorNormBackward0"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, p, dim, keepdim):
+        _check_float(a, "linalg.vector_norm: Expected a floating point or complex tensor as input. Got ")
+        xp = xp_of(a)
+        dims = wrap_dims(dim, a.ndim)
+        ctx.shape, ctx.dims, ctx.p = a.shape, dims, p
+        magnitude = xp.abs(a)
+        if p == float("inf") or p == -float("inf"):
+            if a.size == 0:
+                raise RuntimeError(f"linalg.vector_norm cannot compute the {p} norm on an empty tensor because "
+                                   "the operation does not have an identity")
+            out = (magnitude.max if p > 0 else magnitude.min)(axis=dims, keepdims=keepdim)
+        elif p == 0:
+            out = (a != 0).sum(axis=dims, keepdims=keepdim).astype(a.dtype)
+        elif p == 1:
+            out = magnitude.sum(axis=dims, keepdims=keepdim)
+        elif p == 2:
+            out = xp.sqrt((magnitude * magnitude).sum(axis=dims, keepdims=keepdim))
+        else:
+            out = ((magnitude ** p).sum(axis=dims, keepdims=keepdim) ** (1.0 / p)).astype(a.dtype, copy=False)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .selection import where
+        a, out = ctx.saved_tensors
+        p, dims, shape = ctx.p, ctx.dims, ctx.shape
+        grad, norm = _reshape_kept(grad, shape, dims), _reshape_kept(out, shape, dims)
+        if p == 0:
+            return None
+        if p == float("inf") or p == -float("inf"):
+            arr = xp_of(a._array).abs(a._array)
+            mask = _constant((arr == norm._array) | (arr != arr), grad.dtype.np)
+            return a.sign() * (grad / mask.sum(dims, keepdim=True)) * mask
+        if p == 1:
+            return a.sign() * grad
+        scaled = where(a == 0, 0.0, a.sign() * a.abs().pow(p - 1))
+        return scaled * where(norm == 0, 0.0, grad / norm.pow(p - 1))
 
 
-class MinAll(_ExtremeAll):
-    _node_name = "MinBackward1"
-    _fn = "min"
+def _reshape_kept(t, shape, dims):
+    """A reduced tensor reshaped so it broadcasts against the input again (keepdim=False undone)."""
+    return t.reshape(_kept_shape(shape, dims))
 
 
-class _ExtremeDim(Op):
-    """max(dim) / min(dim): values and the index of the first extreme along ``dim``."""
+class Logsumexp(Op):
+    """log(sum(exp(a))) over dims, shifted by the max so it neither overflows nor underflows."""
+
+    _node_name = "LogsumexpBackward0"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, dim, keepdim):
+        xp = xp_of(a)
+        a = a if a.dtype.kind == "f" else a.astype(dtypes.get_default_dtype().np)
+        dims = wrap_dims(dim, a.ndim)
+        ctx.shape, ctx.dims = a.shape, dims
+        shift = a.max(axis=dims, keepdims=True, initial=-xp.inf)
+        shift = xp.where(xp.isfinite(shift), shift, 0)
+        out = xp.log(xp.exp(a - shift).sum(axis=dims, keepdims=True)) + shift
+        ctx.save_for_backward(a, out)
+        return out if keepdim else out.reshape([n for i, n in enumerate(a.shape) if i not in dims])
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        return _reshape_kept(grad, ctx.shape, ctx.dims) * (a - out).exp()
+
+
+class _Extreme(Op):
+    """amax / amin over dims; the gradient is shared evenly among ties (and nans), as in PyTorch."""
 
     _num_inputs = 1
-    _arg = None
+    _name = None  # in messages
+    _fn = None    # the array method: "max" or "min"
 
     @classmethod
     def forward(cls, ctx, a, dim, keepdim):
+        dims = wrap_dims(dim, a.ndim)
+        cls._check(a, dim, dims)
+        out = cls._reduce(a, dims, keepdim)
+        ctx.shape, ctx.dims = a.shape, dims
+        ctx.save_for_backward(a, out)
+        return out
+
+    @classmethod
+    def _check(cls, a, dim, dims):
+        """An empty reduction has no identity to return: PyTorch's errors."""
+        if a.size:
+            return
+        if dim is None or dim == ():
+            raise RuntimeError(f"{cls._name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                               "Specify the reduction dim with the 'dim' argument.")
+        for d in dims:
+            if a.shape[d] == 0:
+                raise IndexError(f"{cls._name}(): Expected reduction dim {d} to have non-zero size.")
+
+    @classmethod
+    def _reduce(cls, a, dims, keepdim):
+        return getattr(a, cls._fn)(axis=dims, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        value = _reshape_kept(out, ctx.shape, ctx.dims)._array
+        mask = _constant((a._array == value) | ((a._array != a._array) & (value != value)), grad.dtype.np)
+        return mask * (_reshape_kept(grad, ctx.shape, ctx.dims) / mask.sum(ctx.dims, keepdim=True))
+
+
+class Amax(_Extreme):
+    _node_name = "AmaxBackward0"
+    _name, _fn = "amax", "max"
+
+
+class Amin(_Extreme):
+    _node_name = "AminBackward0"
+    _name, _fn = "amin", "min"
+
+
+class MaxAll(Amax):
+    _node_name = "MaxBackward1"
+    _name = "max"
+
+
+class MinAll(Amin):
+    _node_name = "MinBackward1"
+    _name = "min"
+
+
+class ValueIndexReduction(Op):
+    """Base of reductions along one dim that return (values, indices): the gradient goes to the chosen index.
+
+    Subclasses give ``_index(xp, a, dim, *args)``: the chosen index along ``dim``, kept as a size-1 dim.
+    """
+
+    _num_inputs = 1
+    _name = None
+
+    @classmethod
+    def forward(cls, ctx, a, dim, keepdim, *args):
         xp = xp_of(a)
         d = wrap_dim(dim, a.ndim)
         if a.ndim and a.shape[d] == 0:
-            raise IndexError(f"{cls._arg[3:]}(): Expected reduction dim {dim} to have non-zero size.")
-        idx = getattr(xp, cls._arg)(a, axis=d, keepdims=True) if a.ndim else xp.zeros((), "int64")
-        values = xp.take_along_axis(a, idx, axis=d) if a.ndim else a.copy()
-        if not keepdim and a.ndim:
-            idx, values = idx.squeeze(d), values.squeeze(d)
+            raise IndexError(f"{cls._name}(): Expected reduction dim {d} to have non-zero size.")
+        view = a if a.ndim else a.reshape(1)
+        idx = cls._index(xp, view, d, *args)
+        values = xp.take_along_axis(view, idx, axis=d)
+        if not keepdim or not a.ndim:
+            reduced = a.shape[:d] + a.shape[d + 1:]
+            idx, values = idx.reshape(reduced), values.reshape(reduced)
         ctx.shape, ctx.dim, ctx.keepdim = a.shape, d, keepdim
         ctx.save_for_backward(idx)
         return values, idx.astype("int64", copy=False)
+
+    @classmethod
+    def _index(cls, xp, a, dim, *args):
+        raise NotImplementedError
 
     @staticmethod
     def backward(ctx, grad, grad_idx=None):
@@ -145,14 +391,59 @@ def _one_hot_along(idx, shape, dim, dtype):
     return _wrap((positions == idx._array).astype(dtype.np))
 
 
-class MaxDim(_ExtremeDim):
+class GatherAlong(Op):
+    """Elements of ``a`` at ``idx`` along ``dim`` (an index array): moves values, and gradients back."""
+
+    _node_name = "GatherBackward0"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, idx, dim):
+        ctx.idx, ctx.dim, ctx.size = idx, dim, a.shape[dim]
+        return xp_of(a).take_along_axis(a, idx, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ScatterAddAlong.apply(grad, ctx.idx, ctx.dim, ctx.size)
+
+
+class ScatterAddAlong(Op):
+    """``src`` summed into zeros of length ``size`` along ``dim`` at ``idx`` (repeated indices add up)."""
+
+    _node_name = "ScatterAddBackward0"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, src, idx, dim, size):
+        xp = xp_of(src)
+        ctx.idx, ctx.dim = idx, dim
+        moved = xp.moveaxis(idx, dim, -1)
+        lines = math.prod(moved.shape[:-1])
+        flat = (moved.reshape(lines, -1) + xp.arange(lines).reshape(-1, 1) * size).ravel()
+        sums = xp.bincount(flat, weights=xp.moveaxis(src, dim, -1).ravel(), minlength=lines * size)
+        return xp.moveaxis(sums.reshape(moved.shape[:-1] + (size,)), -1, dim).astype(src.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return GatherAlong.apply(grad, ctx.idx, ctx.dim)
+
+
+class MaxDim(ValueIndexReduction):
     _node_name = "MaxBackward0"
-    _arg = "argmax"
+    _name = "max"
+
+    @classmethod
+    def _index(cls, xp, a, dim):
+        return xp.argmax(a, axis=dim, keepdims=True)
 
 
-class MinDim(_ExtremeDim):
+class MinDim(ValueIndexReduction):
     _node_name = "MinBackward0"
-    _arg = "argmin"
+    _name = "min"
+
+    @classmethod
+    def _index(cls, xp, a, dim):
+        return xp.argmin(a, axis=dim, keepdims=True)
 
 
 class Maximum(_UfuncBinary):
@@ -197,7 +488,7 @@ class ArgExtreme(Op):
 
 # ---- public functions (also bound as Tensor methods) ----
 from .. import return_types  # noqa: E402
-from ..tensor import Tensor, _out  # noqa: E402
+from ..tensor import Tensor, _out, _wrap  # noqa: E402
 
 
 def _np_dtype(dtype):
@@ -211,6 +502,10 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001 
     return _out(op.apply(input, dim, keepdim, _np_dtype(dtype)), out)
 
 
+def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    return _out(Nansum.apply(input, dim, keepdim, _np_dtype(dtype)), out)
+
+
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if dim is None and keepdim:
         raise TypeError("mean(): keepdim=True needs the dims to reduce; pass dim= as well")
@@ -218,12 +513,99 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     return _out(op.apply(input, dim, keepdim, _np_dtype(dtype)), out)
 
 
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """nansum divided by the number of non-nan elements, as PyTorch composes it."""
+    arr = input._array
+    if dtype is None and arr.dtype.kind not in "fc":
+        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype but got "
+                           + _torch_name(arr.dtype))
+    count = (~xp_of(arr).isnan(arr)).sum(axis=wrap_dims(dim, arr.ndim), keepdims=keepdim)
+    return _out(nansum(input, dim, keepdim, dtype=dtype) / _wrap(count), out)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    op = ProdAll if dim is None else Prod
+    return _out(op.apply(input, dim, keepdim, _np_dtype(dtype)), out)
+
+
+def _correction(fn_name, dim, unbiased, correction):
+    """PyTorch's var/std arguments: ``var(x, True)`` means unbiased; ``correction`` overrides ``unbiased``."""
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    if correction is not None and unbiased is not None:
+        raise TypeError(f"{fn_name}() received an invalid combination of arguments: pass either unbiased "
+                        f"or correction, not both (got unbiased={unbiased}, correction={correction})")
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    return dim, correction
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    dim, correction = _correction("var", dim, unbiased, correction)
+    return _out(Var.apply(input, dim, correction, keepdim), out)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    dim, correction = _correction("std", dim, unbiased, correction)
+    return _out(Std.apply(input, dim, correction, keepdim), out)
+
+
+def _with_mean(moment):
+    def moment_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        dim, correction = _correction(moment.__name__ + "_mean", dim, unbiased, correction)
+        spread = moment(input, dim, keepdim=keepdim, correction=correction)
+        return spread, mean(input, wrap_dims(dim, input.ndim), keepdim)
+    moment_mean.__name__ = moment.__name__ + "_mean"
+    return moment_mean
+
+
+var_mean, std_mean = _with_mean(var), _with_mean(std)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """The vector p-norm over ``dim`` (all elements by default); 'fro' is the 2-norm."""
+    if isinstance(p, str):
+        if p != "fro":
+            raise RuntimeError(f"norm(): p='{p}' is a matrix norm; use ember.linalg.matrix_norm")
+        p = 2
+    if dtype is not None:
+        input = input.to(dtype)
+    return _out(VectorNorm.apply(input, float(p), dim, keepdim), out)
+
+
+def dist(input, other, p=2):
+    return norm(input - other, p)
+
+
+def logsumexp(input, dim, keepdim=False, *, out=None):
+    return _out(Logsumexp.apply(input, dim, keepdim), out)
+
+
+def amax(input, dim=(), keepdim=False, *, out=None):
+    return _out(Amax.apply(input, dim, keepdim), out)
+
+
+def amin(input, dim=(), keepdim=False, *, out=None):
+    return _out(Amin.apply(input, dim, keepdim), out)
+
+
+def aminmax(input, *, dim=None, keepdim=False, out=None):
+    if input._array.size == 0 and dim is None:
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
+                           "identity.")
+    dims = () if dim is None else dim
+    result = return_types.aminmax(amin(input, dims, keepdim), amax(input, dims, keepdim))
+    if out is not None:
+        return return_types.aminmax(_out(result.min, out[0]), _out(result.max, out[1]))
+    return result
+
+
 def _extreme(all_op, dim_op, pair_fn, name):
     def reduce(input, dim=None, keepdim=False, *, out=None):
         if isinstance(dim, Tensor):
             return pair_fn(input, dim, out=out)
         if dim is None:
-            return _out(all_op.apply(input), out)
+            return _out(all_op.apply(input, None, False), out)
         values, indices = dim_op.apply(input, dim, keepdim)
         return getattr(return_types, name)(values, indices)
     reduce.__name__ = name
@@ -250,6 +632,27 @@ def argmin(input, dim=None, keepdim=False):
     return ArgExtreme.apply(input, "argmin", dim, keepdim)
 
 
+def _logical_reduction(name):
+    def reduce(input, dim=None, keepdim=False, *, out=None):
+        arr = input._array
+        result = getattr(xp_of(arr), name)(arr, axis=wrap_dims(dim, arr.ndim), keepdims=keepdim)
+        return _out(_wrap(result.astype("uint8" if arr.dtype.name == "uint8" else "bool", copy=False)), out)
+    reduce.__name__ = name
+    return reduce
+
+
+all, any = _logical_reduction("all"), _logical_reduction("any")  # noqa: A001
+
+
+def count_nonzero(input, dim=None):
+    arr = input._array
+    return _wrap(xp_of(arr).count_nonzero(arr, axis=wrap_dims(dim, arr.ndim)).astype("int64"))
+
+
 # ---- what this module exports (see ember/ops/__init__.py) ----
-FUNCTIONS_AND_METHODS = {"sum": sum, "mean": mean, "max": max, "min": min, "argmax": argmax, "argmin": argmin,
-                         "maximum": maximum, "minimum": minimum}
+FUNCTIONS_AND_METHODS = {"sum": sum, "nansum": nansum, "mean": mean, "nanmean": nanmean, "prod": prod, "var": var,
+                         "std": std, "norm": norm, "dist": dist, "logsumexp": logsumexp, "amax": amax,
+                         "amin": amin, "aminmax": aminmax, "max": max, "min": min, "argmax": argmax,
+                         "argmin": argmin, "maximum": maximum, "minimum": minimum, "all": all, "any": any,
+                         "count_nonzero": count_nonzero}
+FUNCTIONS = {"var_mean": var_mean, "std_mean": std_mean}

@@ -1,7 +1,11 @@
-"""Shape ops that return views sharing memory: view, reshape, transpose, t, permute, squeeze, unsqueeze, expand."""
+"""Shape ops that return views sharing memory: view, reshape, transpose, t, permute, squeeze, unsqueeze, expand,
+movedim, unflatten, unfold, as_strided."""
+import math
+
 import numpy
 
 from ..autograd.function import Op
+from ..backend import xp_of
 from .broadcast import sum_to_shape
 from .dims import wrap_dim
 
@@ -150,7 +154,6 @@ class Expand(Op):
     def forward(ctx, a, sizes):
         ctx.shape = a.shape
         target = expanded_shape(a.shape, sizes)
-        from ..backend import xp_of
         return xp_of(a).broadcast_to(a, target)
 
     @staticmethod
@@ -177,6 +180,104 @@ class Unbind(Op):
     def backward(ctx, *grads):
         from .joining import stack
         return stack(grads, ctx.dim)
+
+
+class Unfold(Op):
+    """Sliding windows of ``size`` every ``step`` along ``dim``, as a new last dim: a strided view."""
+
+    _node_name = "UnfoldBackward0"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, dim, size, step):
+        d = wrap_dim(dim, a.ndim)
+        length = a.shape[d] if a.ndim else 1
+        if size < 0:
+            raise RuntimeError(f"unfold(): size is {size} but must be >= 0")
+        if size > length:
+            raise RuntimeError(f"unfold(): maximum size for tensor at dimension {d} is {length} but size is {size}")
+        if step <= 0:
+            raise RuntimeError(f"unfold(): step is {step} but must be > 0")
+        ctx.shape, ctx.dim, ctx.size, ctx.step = a.shape, d, size, step
+        if a.ndim == 0:
+            return a.reshape(1)
+        shape = a.shape[:d] + ((length - size) // step + 1,) + a.shape[d + 1:] + (size,)
+        strides = a.strides[:d] + (a.strides[d] * step,) + a.strides[d + 1:] + (a.strides[d],)
+        return xp_of(a).lib.stride_tricks.as_strided(a, shape, strides)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return UnfoldGrad.apply(grad, ctx.shape, ctx.dim, ctx.size, ctx.step)
+
+
+class UnfoldGrad(Op):
+    """The gradient of unfold: each window's gradient added back where the window was read."""
+
+    _node_name = "UnfoldBackwardBackward0"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, grad, shape, dim, size, step):
+        ctx.dim, ctx.size, ctx.step = dim, size, step
+        xp = xp_of(grad)
+        if not shape:
+            return grad.reshape(())
+        out = xp.zeros(shape, grad.dtype)
+        windows = grad.shape[dim]
+        lead = (slice(None),) * dim
+        for offset in range(size):
+            out[lead + (slice(offset, offset + step * (windows - 1) + 1, step),)] += grad[..., offset]
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.unfold(ctx.dim, ctx.size, ctx.step)
+
+
+class AsStridedView(Op):
+    """``as_strided(size, stride, offset)``: elements read from the storage of the tensor's root."""
+
+    _node_name = "AsStridedBackward0"
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, storage, size, stride, offset):
+        reach = offset + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else offset
+        if any(n < 0 for n in size) or any(s < 0 for s in stride) or len(size) != len(stride):
+            raise RuntimeError(f"as_strided(): invalid size {list(size)} or stride {list(stride)}")
+        if reach >= storage.size and all(size):
+            raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, "
+                               f"requiring a storage size of {reach + 1} are out of bounds for storage of size "
+                               f"{storage.size}")
+        ctx.shape, ctx.storage_size = a.shape, storage.size
+        ctx.save_for_backward(_storage_positions(a, storage), _positions(xp_of(a), size, stride, offset))
+        flat = storage.reshape(-1)
+        item = flat.itemsize
+        return xp_of(a).lib.stride_tricks.as_strided(flat[offset:], size, tuple(s * item for s in stride))
+
+    @staticmethod
+    def backward(ctx, grad):
+        own, read = ctx.saved_tensors
+        storage = grad.new_zeros(ctx.storage_size).index_add(0, read.reshape(-1), grad.reshape(-1))
+        return storage[own]
+
+
+def _positions(xp, size, stride, offset):
+    """The storage position of each element of a (size, stride, offset) layout."""
+    positions = xp.full(tuple(size), offset, xp.int64)
+    for d, (n, s) in enumerate(zip(size, stride)):
+        positions += xp.arange(n).reshape((n,) + (1,) * (len(size) - d - 1)) * s
+    return positions
+
+
+def _offset_in(a, storage):
+    """How many elements into ``storage`` (an array ``a`` is a view of) ``a`` starts."""
+    return (a.__array_interface__["data"][0] - storage.__array_interface__["data"][0]) // a.itemsize
+
+
+def _storage_positions(a, storage):
+    """Where each element of ``a`` lives in ``storage``."""
+    return _positions(xp_of(a), a.shape, tuple(s // a.itemsize for s in a.strides), _offset_in(a, storage))
 
 
 def expanded_shape(shape, sizes):
@@ -326,6 +427,56 @@ def unbind(input, dim=0):
     return tuple(as_view(out, input, "select", (dim, i)) for i, out in enumerate(outs))
 
 
+def movedim(input, source, destination):
+    """A permutation that puts the dims in ``source`` at ``destination``, the others keeping their order."""
+    source = (source,) if isinstance(source, int) else tuple(source)
+    destination = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(source) != len(destination):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(source)} dims) should "
+                           f"contain the same number of dims as destination ({list(destination)} dims)")
+    n = input.ndim
+    src = [wrap_dim(d, n) for d in source]
+    dst = [wrap_dim(d, n) for d in destination]
+    for name, dims, given in (("source", src, source), ("destination", dst, destination)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(given)})")
+    rest = iter(d for d in range(n) if d not in src)
+    placed = dict(zip(dst, src))
+    order = tuple(placed[i] if i in placed else next(rest) for i in range(n))
+    return permute(input, order)
+
+
+def unflatten(input, dim, sizes):
+    """Dim ``dim`` split into ``sizes`` (one may be -1): a view."""
+    d = wrap_dim(dim, input.ndim)
+    sizes = tuple(sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    length = input.shape[d]
+    known = math.prod(s for s in sizes if s != -1)
+    if sizes.count(-1) > 1:
+        raise RuntimeError("unflatten: only one dimension can be inferred")
+    if (-1 in sizes and (known == 0 or length % known)) or (-1 not in sizes and known != length):
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+                           f"({length}) in the input tensor")
+    sizes = tuple(length // known if s == -1 else s for s in sizes)
+    return view(input, tuple(input.shape[:d]) + sizes + tuple(input.shape[d + 1:])) \
+        if input.is_contiguous() else reshape(input, tuple(input.shape[:d]) + sizes + tuple(input.shape[d + 1:]))
+
+
+def unfold(self, dimension, size, step):
+    return as_view(Unfold.apply(self, dimension, size, step), self, "unfold", (dimension, size, step))
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    """A view reading the root tensor's storage (which must be contiguous) at the given layout."""
+    root = input._base[0] if input._base is not None else input
+    storage = root._array if root._array.flags.c_contiguous else input._array
+    offset = _offset_in(input._array, storage) if storage_offset is None else storage_offset
+    out = AsStridedView.apply(input, storage, tuple(size), tuple(stride), offset)
+    return as_view(out, input, "as_strided", (size, stride, storage_offset))
+
+
 def contiguous(self, memory_format=None):
     return self if self._array.flags.c_contiguous else self.clone()
 
@@ -333,6 +484,7 @@ def contiguous(self, memory_format=None):
 # ---- what this module exports (see ember/ops/__init__.py) ----
 FUNCTIONS_AND_METHODS = {"reshape": reshape, "transpose": transpose, "swapaxes": transpose, "swapdims": transpose,
                          "t": t, "permute": permute, "squeeze": squeeze, "unsqueeze": unsqueeze,
-                         "flatten": flatten, "narrow": narrow, "select": select, "unbind": unbind}
+                         "flatten": flatten, "narrow": narrow, "select": select, "unbind": unbind,
+                         "movedim": movedim, "moveaxis": movedim, "unflatten": unflatten, "as_strided": as_strided}
 METHODS = {"view": view, "view_as": view_as, "reshape_as": reshape_as, "expand": expand, "expand_as": expand_as,
-           "contiguous": contiguous}
+           "contiguous": contiguous, "unfold": unfold}

@@ -1,0 +1,264 @@
+"""Elementwise binary and ternary math beyond the arithmetic operators: fmod, atan2, hypot, copysign, fmax/fmin,
+logaddexp, xlogy, float_power, bit shifts, addcmul/addcdiv, lerp."""
+import math
+
+from .. import dtypes
+from ..backend import xp_of
+from . import promotion
+from .broadcast import BroadcastingOp, sum_to_shape
+
+
+def _array_of(operands):
+    return next(x for x in operands if hasattr(x, "dtype"))
+
+
+class _Pointwise(BroadcastingOp):
+    """``_fn(xp, *operands, *params)`` on operands cast to the result dtype; ``_grads[i](grad, *operands, out,
+    *params)`` in Tensor ops gives input i's gradient, reduced to its shape and dtype here."""
+
+    _fn = None
+    _grads = ()
+    _saves_output = False
+
+    @classmethod
+    def forward(cls, ctx, *args):
+        n = cls._num_inputs
+        operands, dt, params = args[:n], args[n], args[n + 1:]
+        if ctx.needs_input_grad:
+            ctx.metas = tuple((getattr(x, "shape", None), getattr(x, "dtype", None)) for x in operands)
+            ctx.params = params
+        operands = [promotion.cast(x, dt) for x in operands]
+        out = cls._fn(xp_of(_array_of(operands)), *operands, *params)
+        if cls._grads:
+            ctx.save_for_backward(*operands, out if cls._saves_output else None)
+        return out
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        *saved, out = ctx.saved_tensors
+        return tuple(sum_to_shape(fn(grad, *saved, out, *ctx.params), *meta) if need else None
+                     for fn, meta, need in zip(cls._grads, ctx.metas, ctx.needs_input_grad))
+
+
+def _op(node, fn, grads=(), saves_output=False, num_inputs=2):
+    return type(node[:-len("Backward0")], (_Pointwise,), {
+        "_node_name": node, "_fn": staticmethod(fn), "_grads": tuple(staticmethod(g) for g in grads),
+        "_saves_output": saves_output, "_num_inputs": num_inputs})
+
+
+def _zero(g, *operands):
+    return g.new_zeros(g.shape)
+
+
+def _fmax_keeps_a(a, b):
+    return (a >= b) | b.isnan()
+
+
+def _fmin_keeps_a(a, b):
+    return (a <= b) | b.isnan()
+
+
+def _xlogy(xp, a, b):
+    out = a * xp.log(b)
+    return xp.where((a == 0) & ~xp.isnan(b), 0, out).astype(out.dtype, copy=False)
+
+
+def _xlogy_grad_a(g, a, b, out):
+    grad = xlogy(g, b)
+    return grad.where(~((a == 0) & (b <= 0)), 0.0) if hasattr(a, "shape") or a == 0 else grad
+
+
+def _lerp(xp, a, b, w):
+    return xp.where(w < 0.5, a + w * (b - a), b - (b - a) * (1 - w)).astype(a.dtype, copy=False)
+
+
+Fmax = _op("FmaxBackward0", lambda xp, a, b: xp.fmax(a, b),
+           (lambda g, a, b, out: g.where(_fmax_keeps_a(a, b), 0.0),
+            lambda g, a, b, out: g.where(~_fmax_keeps_a(a, b), 0.0)))
+Fmin = _op("FminBackward0", lambda xp, a, b: xp.fmin(a, b),
+           (lambda g, a, b, out: g.where(_fmin_keeps_a(a, b), 0.0),
+            lambda g, a, b, out: g.where(~_fmin_keeps_a(a, b), 0.0)))
+Fmod = _op("FmodBackward1", lambda xp, a, b: xp.fmod(a, b),
+           (lambda g, a, b, out: g, lambda g, a, b, out: -g * a.div(b, rounding_mode="trunc")))
+FmodScalar = _op("FmodBackward0", Fmod._fn, Fmod._grads[:1])
+Atan2 = _op("Atan2Backward0", lambda xp, a, b: xp.arctan2(a, b),
+            (lambda g, a, b, out: g * b / (a * a + b * b), lambda g, a, b, out: g * -a / (a * a + b * b)))
+Hypot = _op("HypotBackward0", lambda xp, a, b: xp.hypot(a, b),
+            (lambda g, a, b, out: g * a / out, lambda g, a, b, out: g * b / out), saves_output=True)
+Copysign = _op("CopysignBackward0", lambda xp, a, b: xp.copysign(a, b),
+               (lambda g, a, b, out: g * (out / a).where(a != 0, 0.0), _zero), saves_output=True)
+CopysignScalar = _op("CopysignBackward1", Copysign._fn, Copysign._grads[:1], saves_output=True)
+Logaddexp = _op("LogaddexpBackward0", lambda xp, a, b: xp.logaddexp(a, b),
+                (lambda g, a, b, out: g / (1 + (b - a).exp()), lambda g, a, b, out: g / (1 + (a - b).exp())))
+Logaddexp2 = _op("Logaddexp2Backward0", lambda xp, a, b: xp.logaddexp2(a, b),
+                 (lambda g, a, b, out: g / (1 + (b - a).exp2()), lambda g, a, b, out: g / (1 + (a - b).exp2())))
+Xlogy = _op("XlogyBackward0", _xlogy, (_xlogy_grad_a, lambda g, a, b, out: g * a / b))
+XlogyScalarSelf = _op("XlogyBackward1", _xlogy, (lambda g, a, b, out: None, Xlogy._grads[1]))
+XlogyScalarOther = _op("XlogyBackward2", _xlogy, Xlogy._grads[:1])
+LeftShift = _op("LshiftBackward0", lambda xp, a, b: xp.left_shift(a, b))
+RightShift = _op("RshiftBackward0", lambda xp, a, b: xp.right_shift(a, b))
+Addcmul = _op("AddcmulBackward0", lambda xp, a, t1, t2, value: a + value * t1 * t2,
+              (lambda g, a, t1, t2, out, value: g, lambda g, a, t1, t2, out, value: g * value * t2,
+               lambda g, a, t1, t2, out, value: g * value * t1), num_inputs=3)
+Addcdiv = _op("AddcdivBackward0", lambda xp, a, t1, t2, value: a + value * t1 / t2,
+              (lambda g, a, t1, t2, out, value: g, lambda g, a, t1, t2, out, value: g * value / t2,
+               lambda g, a, t1, t2, out, value: -g * value * t1 / (t2 * t2)), num_inputs=3)
+Lerp = _op("LerpBackward0", _lerp, (lambda g, a, b, out, w: g * (1 - w), lambda g, a, b, out, w: g * w))
+LerpTensor = _op("LerpBackward1", _lerp, (lambda g, a, b, w, out: g * (1 - w), lambda g, a, b, w, out: g * w,
+                                          lambda g, a, b, w, out: g * (b - a)), num_inputs=3)
+
+
+# ---- public functions (also bound as Tensor methods) ----
+from ..tensor import Tensor, _out  # noqa: E402
+
+
+def _require_tensors(name, input, other):
+    for position, (arg, x) in enumerate((("input", input), ("other", other)), 1):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be Tensor, not "
+                            f"{type(x).__name__}")
+
+
+def _refuse(name, kernel, dt, allowed):
+    """PyTorch's NotImplementedError for a dtype its kernel lacks (``allowed``: the dtype kinds it has)."""
+    if dt.np.kind not in allowed:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtypes.scalar_type_name(dt.np)}': {name} "
+                                  "got operands of that dtype")
+    return dt
+
+
+def _tensor_pair_fn(name, op, kinds="fiub", floating=False):
+    """A binary op that takes two tensors (a python number is a TypeError, as in PyTorch)."""
+    def fn(input, other, *, out=None):
+        _require_tensors(name, input, other)
+        dt = promotion.operand_dtype(input, other)
+        dt = _refuse(name, f"{name}_cpu", promotion.float_dtype(dt) if floating else dt, kinds)
+        return _out(op.apply(input, other, dt.np), out)
+    fn.__name__ = name
+    return fn
+
+
+fmax = _tensor_pair_fn("fmax", Fmax)
+fmin = _tensor_pair_fn("fmin", Fmin)
+atan2 = _tensor_pair_fn("atan2", Atan2, floating=True)
+hypot = _tensor_pair_fn("hypot", Hypot, kinds="f")
+logaddexp = _tensor_pair_fn("logaddexp", Logaddexp, kinds="f")
+logaddexp2 = _tensor_pair_fn("logaddexp2", Logaddexp2, kinds="f")
+
+
+def fmod(input, other, *, out=None):
+    dt = _refuse("fmod", "fmod_cpu", promotion.operand_dtype(input, other), "fiu")
+    if dt.np.kind in "iu":
+        _check_no_zero_divisor("fmod", other)
+    op = Fmod if isinstance(other, Tensor) else FmodScalar
+    return _out(op.apply(input, other, dt.np), out)
+
+
+def _check_no_zero_divisor(name, other):
+    values = other._array if isinstance(other, Tensor) else other
+    if (values == 0).any() if hasattr(values, "any") else values == 0:
+        raise RuntimeError(f"ZeroDivisionError: {name} got an integer divisor equal to zero")
+
+
+def copysign(input, other, *, out=None):
+    dt = promotion.float_dtype(promotion.operand_dtype(input, other))
+    op = Copysign if isinstance(other, Tensor) else CopysignScalar
+    return _out(op.apply(input, other, dt.np), out)
+
+
+def xlogy(input, other, *, out=None):
+    dt = promotion.float_dtype(promotion.operand_dtype(input, other)).np
+    if not isinstance(input, Tensor):
+        return _out(XlogyScalarSelf.apply(input, other, dt), out)
+    return _out((Xlogy if isinstance(other, Tensor) else XlogyScalarOther).apply(input, other, dt), out)
+
+
+def float_power(input, exponent, *, out=None):
+    """pow computed in float64, whatever the operands' dtypes."""
+    def double(x):
+        return x.to(dtypes.float64) if isinstance(x, Tensor) else x
+    return _out(double(input).pow(double(exponent)) if isinstance(input, Tensor) else
+                double(exponent).__rpow__(input), out)
+
+
+def _float_power_(self, exponent):
+    if self.dtype is not dtypes.float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype {dtypes.scalar_type_name(self._array.dtype)} "
+                           "but the operation's result requires dtype Double")
+    return self.pow_(exponent.to(dtypes.float64) if isinstance(exponent, Tensor) else exponent)
+
+
+def _shift_fn(name, op, kernel):
+    def fn(input, other, *, out=None):
+        dt = _refuse(name, kernel, promotion.operand_dtype(input, other), "iu")
+        return _out(op.apply(input, other, dt.np), out)
+    fn.__name__ = name
+    return fn
+
+
+bitwise_left_shift = _shift_fn("bitwise_left_shift", LeftShift, "lshift_cpu")
+bitwise_right_shift = _shift_fn("bitwise_right_shift", RightShift, "rshift_cpu")
+
+
+def _reflected(fn):
+    def reflected(self, other):
+        return fn(other, self) if isinstance(other, Tensor) else \
+            fn(self.new_tensor(other, dtype=promotion.operand_dtype(self, other)), self)
+    return reflected
+
+
+def _ternary_dtype(*operands):
+    """PyTorch's result dtype over several operands: dimensioned tensors, then 0-d ones, then python numbers."""
+    dims, zero_dims, scalars = [], [], []
+    for x in operands:
+        if isinstance(x, Tensor):
+            (dims if x.ndim else zero_dims).append(x.dtype)
+        else:
+            scalars.append(dtypes.scalar_dtype(x))
+    return dtypes.result_type_of(dims, zero_dims, scalars)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    dt = _refuse("addcmul", "addcmul_cpu_out", _ternary_dtype(input, tensor1, tensor2), "fiu")
+    return _out(Addcmul.apply(input, tensor1, tensor2, dt.np, value), out)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    dt = _ternary_dtype(input, tensor1, tensor2)
+    if not dt.is_floating_point:
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future release addcdiv "
+                           "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can "
+                           "be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+                           "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+                           "addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
+                           f"tensor2), for all dtypes. (addcdiv got {dt})")
+    return _out(Addcdiv.apply(input, tensor1, tensor2, dt.np, value), out)
+
+
+def lerp(input, end, weight, *, out=None):
+    dt = input.dtype
+    _refuse("lerp", "lerp_kernel_scalar" if not isinstance(weight, Tensor) else "lerp_kernel_tensor", dt, "f")
+    for name, x in (("end", end), ("weight", weight)):
+        if isinstance(x, Tensor) and x.dtype is not dt and (name == "end" or x.ndim):
+            raise RuntimeError(f"expected dtype {_short(dt)} for `{name}` but got dtype {_short(x.dtype)}")
+    if isinstance(weight, Tensor):
+        return _out(LerpTensor.apply(input, end, weight, dt.np), out)
+    return _out(Lerp.apply(input, end, dt.np, weight), out)
+
+
+def _short(dt):
+    return str(dt).replace("ember.", "")
+
+
+# ---- what this module exports (see ember/ops/__init__.py) ----
+FUNCTIONS_AND_METHODS = {
+    "fmax": fmax, "fmin": fmin, "fmod": fmod, "atan2": atan2, "arctan2": atan2, "hypot": hypot,
+    "copysign": copysign, "logaddexp": logaddexp, "logaddexp2": logaddexp2, "xlogy": xlogy,
+    "float_power": float_power, "bitwise_left_shift": bitwise_left_shift,
+    "bitwise_right_shift": bitwise_right_shift, "addcmul": addcmul, "addcdiv": addcdiv, "lerp": lerp}
+METHODS = {"__lshift__": bitwise_left_shift, "__rshift__": bitwise_right_shift,
+           "__rlshift__": _reflected(bitwise_left_shift), "__rrshift__": _reflected(bitwise_right_shift),
+           "float_power_": _float_power_}
+INPLACE = {"fmod": None, "atan2": None, "arctan2": None, "hypot": None, "copysign": None, "xlogy": None,
+           "bitwise_left_shift": "__ilshift__", "bitwise_right_shift": "__irshift__", "addcmul": None,
+           "addcdiv": None, "lerp": None}
