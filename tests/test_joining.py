@@ -30,6 +30,9 @@ JOINS = {
     "dstack": (lambda lib, a, b: lib.dstack([a, b]), X, Y),
     "dstack_1d": (lambda lib, a, b: lib.dstack([a, b]), V, V),
     "dstack_3d": (lambda lib, a, b: lib.dstack([a, b]), X3, X3),
+    "column_stack": (lambda lib, a, b: lib.column_stack([a, b]), X, Y),
+    "column_stack_1d": (lambda lib, a, b: lib.column_stack((a, b)), X[:, 0].copy(), Y[:, 1].copy()),
+    "column_stack_0d": (lambda lib, a, b: lib.column_stack([a, b]), S, S),
 }
 
 
@@ -50,6 +53,14 @@ def test_join_out(fn):
     assert_same(e_out, t_out)
 
 
+@pytest.mark.parametrize("x", [S, V, X, X3], ids=["0d", "1d", "2d", "3d"])
+@pytest.mark.parametrize("name", ["atleast_1d", "atleast_2d", "atleast_3d"])
+def test_atleast(name, x):
+    check(lambda lib, a: getattr(lib, name)(a), x)
+    check(lambda lib, a: getattr(lib, name)(a, a), x)
+    check(lambda lib, a: getattr(lib, name)([a]), x)
+
+
 SPLITS = {
     "split": lambda lib, a: a.split(2),
     "split_fn_dim": lambda lib, a: lib.split(a, 3, dim=-1),
@@ -66,6 +77,9 @@ SPLITS = {
     "tensor_split_tensor_indices": lambda lib, a: a.tensor_split(lib.tensor([1, 3])),
     "tensor_split_tensor_sections": lambda lib, a: lib.tensor_split(a, lib.tensor(2), -1),
     "unbind": lambda lib, a: a.unbind(-1),
+    "hsplit": lambda lib, a: a.hsplit(2),
+    "hsplit_indices": lambda lib, a: lib.hsplit(a, [1, 2]),
+    "vsplit": lambda lib, a: lib.vsplit(a, [2]),
     "narrow": lambda lib, a: a.narrow(-1, 1, 2),
     "select": lambda lib, a: lib.select(a, 1, -1),
 }
@@ -75,6 +89,12 @@ SPLITS = {
 @pytest.mark.parametrize("name", SPLITS)
 def test_splits(name, x):
     check(SPLITS[name], x)
+
+
+def test_hsplit_of_1d_and_dsplit():
+    check(lambda lib, a: a.hsplit(2), V)
+    check(lambda lib, a: a.dsplit([1, 3]), X3)
+    check(lambda lib, a: lib.dsplit(a, 5), X3)
 
 
 def test_split_grad_fn_names_and_views():
@@ -195,6 +215,11 @@ ERRORS = {
     "tensor_split_float": lambda lib, a: lib.tensor_split(a, 1.5),
     "tensor_split_0d": lambda lib, a: lib.tensor_split(a[0, 0], 2),
     "tensor_split_2d_tensor": lambda lib, a: lib.tensor_split(a, lib.tensor([[1]])),
+    "hsplit_uneven": lambda lib, a: a.hsplit(3),
+    "hsplit_0d": lambda lib, a: a[0, 0].hsplit(1),
+    "vsplit_1d": lambda lib, a: a[0].vsplit(2),
+    "vsplit_uneven": lambda lib, a: a.vsplit(2),
+    "dsplit_2d": lambda lib, a: a.dsplit(2),
     "movedim_lengths": lambda lib, a: a.movedim((0, 1), (1,)),
     "movedim_repeated_source": lambda lib, a: a.movedim((0, 0), (1, 0)),
     "movedim_repeated_destination": lambda lib, a: a.movedim((0, 1), (1, 1)),

@@ -130,6 +130,54 @@ def test_products_out_and_inplace():
         assert v.tolist() == [0.0, 0.0, 1.0]
 
 
+@pytest.mark.parametrize("fn, start", [
+    (lambda lib, a: lib.cross(a, a), "Using torch.cross without specifying the dim arg is deprecated."),
+    (lambda lib, a: lib.cholesky(a @ a.mT + lib.eye(3)), "torch.cholesky is deprecated in favor of"),
+    (lambda lib, a: lib.qr(a), "torch.qr is deprecated in favor of torch.linalg.qr"),
+    (lambda lib, a: lib.chain_matmul(a, a), "torch.chain_matmul is deprecated"),
+])
+def test_deprecation_warnings(fn, start):
+    """torch warns once per process, so the message is compared with torch's text rather than a live warning."""
+    with pytest.warns(UserWarning) as record:
+        fn(ember, ember.tensor(randn(3, 3, dtype=np.float32)))
+    assert str(record[0].message).startswith(start)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"atol": 0.5}, {"rtol": 0.2}, {"atol": 0.1, "rtol": 0.1}])
+def test_matrix_rank(kwargs):
+    low_rank = randn(2, 4, 2) @ randn(2, 2, 5)
+    check(lambda lib, a: lib.linalg.matrix_rank(a, **kwargs), np.concatenate([low_rank, randn(1, 4, 5)]),
+          grad=False)
+
+
+def test_keyword_names():
+    a, b, v = invertible(3, 3), randn(3, 3), randn(3)
+    check(lambda lib, a, b, v: (lib.det(input=a), lib.inverse(input=a), lib.linalg.inv(A=a),
+                                lib.matrix_power(input=a, n=2), lib.linalg.norm(input=b, ord=1, dim=0),
+                                lib.linalg.solve(A=a, B=v, left=True), lib.tensordot(a=a, b=b, dims=1),
+                                lib.outer(input=v, vec2=v), lib.addmv(input=v, mat=a, vec=v, beta=2, alpha=3),
+                                lib.linalg.cross(input=a, other=b, dim=0), lib.linalg.vecdot(x=a, y=b, dim=0),
+                                lib.linalg.vector_norm(x=v, ord=3), lib.linalg.matrix_norm(input=a, ord="nuc"),
+                                lib.linalg.eigvalsh(input=a + a.mT)),
+          a, b, v)
+
+
+def test_decomposition_out():
+    a = invertible(3, 3)
+    for lib in (torch, ember):
+        x = lib.tensor(a)
+        values, vectors = lib.empty(3, dtype=x.dtype), lib.empty(3, 3, dtype=x.dtype)
+        result = lib.linalg.eigh(x + x.mT, out=(values, vectors))
+        assert result.eigenvalues is values and result.eigenvectors is vectors
+        np.testing.assert_allclose(values.numpy(), np.linalg.eigvalsh(a + a.T))
+        sign, logabsdet = lib.empty((), dtype=x.dtype), lib.empty((), dtype=x.dtype)
+        lib.linalg.slogdet(x, out=(sign, logabsdet))
+        np.testing.assert_allclose(logabsdet.item(), np.linalg.slogdet(a)[1])
+        inverse = lib.empty(3, 3, dtype=x.dtype)
+        lib.linalg.inv(x, out=inverse)
+        np.testing.assert_allclose(inverse.numpy(), np.linalg.inv(a))
+
+
 @pytest.mark.parametrize("fn, shapes", [
     (lambda lib, a, b: lib.outer(a, b), [(2, 3), (3,)]),
     (lambda lib, a, b: lib.inner(a, b), [(2, 3), (2, 4)]),
@@ -157,6 +205,8 @@ FUNCTIONS = {
     "det": (lambda lib, a: lib.linalg.det(a), [lambda **k: invertible(3, 3, **k)]),
     "det_batched": (lambda lib, a: lib.det(a), [lambda **k: invertible(2, 3, 3, **k)]),
     "det_negative": (lambda lib, a: a.det(), [lambda **k: -invertible(3, 3, **k)]),
+    "det_batch_one_singular": (lambda lib, a: lib.linalg.det(a),
+                               [lambda **k: np.stack([np.ones((3, 3)), invertible(3, 3)]).astype(k["dtype"])]),
     "slogdet": (lambda lib, a: tuple(lib.linalg.slogdet(a)), [lambda **k: -invertible(2, 3, 3, **k)]),
     "slogdet_method": (lambda lib, a: tuple(a.slogdet()), [lambda **k: invertible(3, 3, **k)]),
     "logdet": (lambda lib, a: lib.logdet(a), [lambda **k: spd(2, 3, 3, **k)]),
@@ -170,6 +220,13 @@ FUNCTIONS = {
                                                                    lambda **k: randn(4, 3, 2, **k)]),
     "solve_right": (lambda lib, a, b: lib.linalg.solve(a, b, left=False), [lambda **k: invertible(3, 3, **k),
                                                                           lambda **k: randn(2, 3, **k)]),
+    "solve_triangular_upper": (lambda lib, a, b: lib.linalg.solve_triangular(a, b, upper=True),
+                               [lambda **k: invertible(2, 3, 3, **k), lambda **k: randn(3, 2, **k)]),
+    "solve_triangular_lower_unit": (lambda lib, a, b: lib.linalg.solve_triangular(a, b, upper=False,
+                                                                                  unitriangular=True),
+                                    [lambda **k: randn(3, 3, **k), lambda **k: randn(3, 4, **k)]),
+    "solve_triangular_right": (lambda lib, a, b: lib.linalg.solve_triangular(a, b, upper=False, left=False),
+                               [lambda **k: invertible(3, 3, **k), lambda **k: randn(2, 3, **k)]),
     "pinv_square": (lambda lib, a: lib.linalg.pinv(a), [lambda **k: invertible(3, 3, **k)]),
     "pinv_tall": (lambda lib, a: lib.linalg.pinv(a), [lambda **k: randn(2, 5, 3, **k)]),
     "pinv_wide": (lambda lib, a: lib.linalg.pinv(a), [lambda **k: randn(3, 5, **k)]),
@@ -191,7 +248,8 @@ FUNCTIONS = {
     "eigh_values": (lambda lib, a: lib.linalg.eigh(a).eigenvalues, [lambda **k: symmetric(4, 4, **k)]),
 }
 
-MATRIX_NODES = {"inv", "det", "slogdet", "solve", "pinv_square", "cholesky", "svdvals", "eigvalsh"}
+MATRIX_NODES = {"inv", "det", "slogdet", "solve", "solve_triangular_upper", "pinv_square", "cholesky", "svdvals",
+                "eigvalsh"}
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -205,8 +263,9 @@ def test_matrix_functions(name, dtype):
         assert node_name(e_last) == node_name(t_last)
 
 
-@pytest.mark.parametrize("name", ["inv", "det", "slogdet", "solve", "pinv_tall", "pinv_wide", "cholesky",
-                                  "cholesky_upper", "svdvals", "eigvalsh", "matrix_power_-1"])
+@pytest.mark.parametrize("name", ["inv", "det", "slogdet", "solve", "solve_triangular_upper", "pinv_tall",
+                                  "pinv_wide", "cholesky", "cholesky_upper", "svdvals", "eigvalsh",
+                                  "matrix_power_-1"])
 def test_matrix_functions_double_backward(name):
     fn, makers = FUNCTIONS[name]
     inputs = [make() for make in makers]
@@ -253,6 +312,14 @@ def test_svd(shape, full_matrices, dtype):
     np.testing.assert_allclose((vh @ vh.mT).numpy()[..., :k, :k], np.broadcast_to(eye, u.shape[:-2] + (k, k)),
                                atol=1e-5)
     assert u.dtype == vh.dtype == s.dtype == ember.tensor(a).dtype
+
+
+def test_det_gradient_of_singular_matrix_is_the_cofactor_matrix():
+    """torch returns zeros here (its det is exactly 0, so it scales A^-T by 0); the cofactors are the gradient."""
+    a = ember.tensor([[1.0, 2, 3], [2, 4, 6], [0, 1, 5]], dtype=ember.float64, requires_grad=True)
+    ember.linalg.det(a).backward()
+    cofactors = [[14, -10, 2], [-7, 5, -1], [0, 0, 0]]
+    np.testing.assert_allclose(a.grad.numpy(), cofactors, atol=1e-12)
 
 
 def test_torch_svd_returns_v():

@@ -21,6 +21,7 @@ OPS = {
     "flip_dims": lambda lib, a: a.flip(0, -1),
     "flip_tuple": lambda lib, a: lib.flip(a, (-1,)),
     "flip_none": lambda lib, a: lib.flip(a, ()),
+    "flip_keyword": lambda lib, a: lib.flip(a, dims=[0]),
     "fliplr": lambda lib, a: lib.fliplr(a),
     "flipud": lambda lib, a: a.flipud(),
     "rot90": lambda lib, a: lib.rot90(a),

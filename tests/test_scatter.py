@@ -51,20 +51,23 @@ WRITES = {
     "scatter": (lambda lib, a, s: a.scatter(0, idx(lib, [[0, 1, 2, 0], [2, 0, 1, 1]]), s), X, randn(2, 4)),
     "scatter_neg_dim": (lambda lib, a, s: lib.scatter(a, -1, idx(lib, [[3], [0], [1]]), s), X, randn(3, 1)),
     "scatter_src_kw": (lambda lib, a, s: a.scatter(1, idx(lib, [[3, 2]]), src=s), X, randn(1, 2)),
-    "scatter_3d": (lambda lib, a, s: a.scatter(2, idx(lib, [[[0, 3]] * 3] * 2), s), X3, randn(2, 3, 2, dtype=np.float64)),
+    "scatter_3d": (lambda lib, a, s: a.scatter(2, idx(lib, [[[0, 3]] * 3] * 2), s), X3,
+                   randn(2, 3, 2, dtype=np.float64)),
     "scatter_add": (lambda lib, a, s: a.scatter_add(0, idx(lib, [[0, 0, 2, 0], [0, 0, 1, 1]]), s), X, randn(2, 4)),
     "scatter_add_fn": (lambda lib, a, s: lib.scatter_add(a, 1, idx(lib, [[1, 1, 1]] * 3), s), X, randn(3, 3)),
     "scatter_add_inplace": (lambda lib, a, s: a.clone().scatter_add_(0, idx(lib, [[2, 2, 2, 2]]), s), X, randn(1, 4)),
     "scatter_inplace": (lambda lib, a, s: a.clone().scatter_(1, idx(lib, [[0], [1], [2]]), s), X, randn(3, 1)),
     "index_add": (lambda lib, a, s: a.index_add(1, idx(lib, [0, 3, 0]), s), X, randn(3, 3)),
     "index_add_alpha": (lambda lib, a, s: lib.index_add(a, 0, idx(lib, [2, 2]), s, alpha=-1.5), X, randn(2, 4)),
-    "index_add_inplace": (lambda lib, a, s: a.clone().index_add_(-1, idx(lib, [1]), s), X3, randn(2, 3, 1, dtype=np.float64)),
+    "index_add_inplace": (lambda lib, a, s: a.clone().index_add_(-1, idx(lib, [1]), s), X3,
+                          randn(2, 3, 1, dtype=np.float64)),
     "index_copy": (lambda lib, a, s: a.index_copy(1, idx(lib, [0, 3, 1]), s), X, randn(3, 3)),
     "index_copy_inplace": (lambda lib, a, s: a.clone().index_copy_(0, idx(lib, [1]), s), X, randn(1, 4)),
     "index_fill_tensor": (lambda lib, a, v: a.index_fill(1, idx(lib, [0, 3]), v), X, np.array(2.0, np.float32)),
     "index_put": (lambda lib, a, v: a.index_put((idx(lib, [0, 2]), idx(lib, [1, -1])), v), X, randn(2)),
     "index_put_rows": (lambda lib, a, v: lib.index_put(a, (idx(lib, [1]),), v), X, randn(4)),
-    "index_put_accumulate": (lambda lib, a, v: a.index_put((idx(lib, [0, 0, -1]),), v, accumulate=True), X, randn(3, 4)),
+    "index_put_accumulate": (lambda lib, a, v: a.index_put((idx(lib, [0, 0, -1]),), v, accumulate=True), X,
+                             randn(3, 4)),
     "index_put_accumulate_pairs": (lambda lib, a, v: a.index_put((idx(lib, [1, 1]), idx(lib, [2, 2])), v, True),
                                    X, randn(1)),
     "index_put_inplace": (lambda lib, a, v: a.clone().index_put_((idx(lib, [2, 2]),), v, accumulate=True), X, randn(4)),
@@ -72,6 +75,18 @@ WRITES = {
     "masked_scatter_bcast": (lambda lib, a, s: a[0].masked_scatter(lib.from_numpy(MASK), s), X, randn(4, 4)),
     "masked_scatter_inplace": (lambda lib, a, s: a.clone().masked_scatter_(lib.from_numpy(MASK), s), X, randn(12)),
     "masked_fill_tensor": (lambda lib, a, v: a.masked_fill(lib.from_numpy(MASK), v), X, np.array(3.0, np.float32)),
+    "index_put_bool": (lambda lib, a, v: a.index_put((lib.from_numpy(MASK[:, 0].copy()),), v), X, randn(4)),
+    "index_put_bool_accumulate": (lambda lib, a, v: a.index_put((lib.from_numpy(MASK),), v, accumulate=True), X,
+                                  randn(1)),
+    "select_scatter": (lambda lib, a, s: lib.select_scatter(a, s, 1, -1), X, randn(3)),
+    "select_scatter_method_cast": (lambda lib, a, s: a.select_scatter(s, 0, 2), X, randn(4, dtype=np.float64)),
+    "slice_scatter": (lambda lib, a, s: lib.slice_scatter(a, s, 1, 0, 4, 2), X, randn(3, 2)),
+    "slice_scatter_defaults": (lambda lib, a, s: a.slice_scatter(s), X, randn(3, 4)),
+    "slice_scatter_start": (lambda lib, a, s: a.slice_scatter(s, start=1), X, randn(2, 4)),
+    "index_put_0d_index": (lambda lib, a, v: a.index_put((idx(lib, 1), idx(lib, [2, 2])), v, True), X, randn(2)),
+    "put": (lambda lib, a, s: a.put(idx(lib, [0, -1, 5]), s), X, randn(3)),
+    "put_accumulate": (lambda lib, a, s: lib.put(a, idx(lib, [[1, 1], [1, 2]]), s, accumulate=True), X, randn(2, 2)),
+    "put_inplace": (lambda lib, a, s: a.clone().put_(idx(lib, [3, 3]), s, True), X, randn(2)),
 }
 
 
@@ -157,12 +172,15 @@ GRAD_FN = {
     "ScatterBackward0": lambda lib, a: a.scatter(0, idx(lib, [[0]]), a),
     "ScatterBackward1": lambda lib, a: a.scatter(0, idx(lib, [[0]]), 1.0),
     "ScatterAddBackward0": lambda lib, a: a.scatter_add(0, idx(lib, [[0]]), a),
+    "ScatterReduceBackward0": lambda lib, a: a.scatter_reduce(0, idx(lib, [[0]]), a, "mean"),
     "IndexSelectBackward0": lambda lib, a: a.index_select(0, idx(lib, [0])),
     "IndexAddBackward0": lambda lib, a: a.index_add(0, idx(lib, [0]), a[:1]),
     "IndexCopyBackward0": lambda lib, a: a.index_copy(0, idx(lib, [0]), a[:1]),
     "IndexFillBackward0": lambda lib, a: a.index_fill(0, idx(lib, [0]), 1.0),
     "IndexPutBackward0": lambda lib, a: a.index_put((idx(lib, [0]),), a[0], accumulate=True),
     "TakeBackward0": lambda lib, a: a.take(idx(lib, [0])),
+    "SelectScatterBackward0": lambda lib, a: lib.select_scatter(a, a[0] * 2, 0, 1),
+    "SliceScatterBackward0": lambda lib, a: a.slice_scatter(a[:1] * 2, 0, 1, 2),
     "MaskedFillBackward0": lambda lib, a: a.masked_fill(a > 0, 1.0),
     "MaskedSelectBackward0": lambda lib, a: a.masked_select(a > 0),
     "MaskedScatterBackward0": lambda lib, a: a.masked_scatter(a > 0, a),
@@ -179,11 +197,15 @@ def test_grad_fn_names(name):
 SECOND_ORDER = {
     "gather": lambda lib, a: a.gather(1, idx(lib, [[0, 0], [1, 3], [2, 2]])),
     "scatter_add": lambda lib, a: a.scatter_add(0, idx(lib, [[0, 0, 1, 2]]), a[1:2] * a[2:]),
+    "scatter_reduce_mean": lambda lib, a: a.scatter_reduce(0, idx(lib, [[0, 0, 1, 2]]), a[1:2] * a[2:], "mean"),
+    "scatter_reduce_amax": lambda lib, a: a.scatter_reduce(1, idx(lib, [[0, 0]] * 3), a[:, 1:3] * 2, "amax"),
     "index_select": lambda lib, a: a.index_select(1, idx(lib, [3, 3, 0])),
     "index_add": lambda lib, a: a.index_add(0, idx(lib, [2, 2]), a[:2] * a[:2]),
     "masked_fill": lambda lib, a: a.masked_fill(a > 0, 0.0),
     "masked_select": lambda lib, a: a.masked_select(a > 0),
     "take": lambda lib, a: a.take(idx(lib, [1, 1, 7])),
+    "select_scatter": lambda lib, a: lib.select_scatter(a, a[0] * a[1], 0, 2),
+    "index_put_accumulate": lambda lib, a: a.index_put((idx(lib, [1, 1]),), a[:2] * a[1:], accumulate=True),
 }
 
 
@@ -208,6 +230,9 @@ ERRORS = {
     "scatter_oob": lambda lib, a: a.scatter(0, idx(lib, [[7]]), 1.0),
     "scatter_ndim": lambda lib, a: a.scatter(0, idx(lib, [0]), 1.0),
     "scatter_add_dtype": lambda lib, a: a.scatter_add(0, idx(lib, [[0]]), a.double()),
+    "scatter_reduce_bad_reduce": lambda lib, a: a.scatter_reduce(0, idx(lib, [[0]]), a, "add"),
+    "scatter_reduce_dtype": lambda lib, a: a.scatter_reduce(0, idx(lib, [[0]]), a.double(), "sum"),
+    "scatter_reduce_oob": lambda lib, a: a.scatter_reduce(0, idx(lib, [[3]]), a, "amax"),
     "index_select_2d": lambda lib, a: a.index_select(0, idx(lib, [[0]])),
     "index_select_oob": lambda lib, a: a.index_select(0, idx(lib, [9])),
     "index_select_float": lambda lib, a: a.index_select(0, a[0]),
@@ -235,6 +260,11 @@ ERRORS = {
     "masked_scatter_few": lambda lib, a: a.masked_scatter(a == a, a[0]),
     "masked_scatter_dtype": lambda lib, a: a.masked_scatter(a == a, a.double()),
     "nonzero_out_dtype": lambda lib, a: lib.nonzero(a, out=lib.empty(0)),
+    "select_scatter_size": lambda lib, a: lib.select_scatter(a, a[0], 1, 0),
+    "select_scatter_index": lambda lib, a: lib.select_scatter(a, a[:, 0], 1, 9),
+    "slice_scatter_size": lambda lib, a: lib.slice_scatter(a, a[:, :1], 1),
+    "put_counts": lambda lib, a: a.put(idx(lib, [0, 1]), a[0, :3]),
+    "put_oob": lambda lib, a: a.put(idx(lib, [0, 13]), a[0, :2]),
 }
 
 
@@ -249,6 +279,36 @@ def test_scatter_reduce(reduce):
     check(lambda lib, a: a.scatter(0, idx(lib, [[1, 1, 0]]), 2.0, reduce=reduce), X, grad=False)
     check(lambda lib, a, s: a.scatter(1, idx(lib, [[1, 1]] * 3), s, reduce=reduce), X, randn(3, 2), grad=False)
     check(lambda lib, a, s: a.clone().scatter_(0, idx(lib, [[2, 2]]), s, reduce=reduce), X, randn(1, 2), grad=False)
+
+
+REDUCTIONS = ["sum", "prod", "mean", "amax", "amin"]
+
+
+@pytest.mark.parametrize("include_self", [True, False])
+@pytest.mark.parametrize("reduce", REDUCTIONS)
+def test_scatter_reduce_values_and_grads(reduce, include_self):
+    def fn(lib, a, s):
+        return a.scatter_reduce(0, idx(lib, [[0, 1, 2, 0], [0, 2, 1, 0]]), s, reduce, include_self=include_self)
+    check(fn, X, randn(2, 4))
+    check(lambda lib, a, s: lib.scatter_reduce(a, -1, idx(lib, [[[1, 1]] * 3] * 2), s, reduce,
+                                               include_self=include_self), X3, randn(2, 3, 2, dtype=np.float64))
+    check(lambda lib, a: a.scatter_reduce(1, idx(lib, [[0, 0, 2]] * 2), idx(lib, [[4, 5, 6]] * 2), reduce,
+                                          include_self=include_self), np.arange(1, 7).reshape(2, 3))
+
+
+@pytest.mark.parametrize("include_self", [True, False])
+@pytest.mark.parametrize("reduce", REDUCTIONS)
+def test_scatter_reduce_ties_and_zeros(reduce, include_self):
+    index = [1, 0, 2, 2, 1, 0]
+    check(lambda lib, a, s: a.clone().scatter_reduce_(0, idx(lib, index), s, reduce, include_self=include_self),
+          np.array([0.0, 2.0, 1.0], np.float32), np.array([0.0, 2.0, 0.0, 1.0, 1.0, 2.0], np.float32))
+
+
+def test_scatter_reduce_max_min_aliases():
+    """torch's forward takes 'max' and 'min'; its backward does not, so only values are compared."""
+    check(lambda lib, a, s: a.scatter_reduce(0, idx(lib, [0, 0, 1]), s, "max"), X[0], randn(3), grad=False)
+    check(lambda lib, a, s: a.scatter_reduce(0, idx(lib, [0, 0, 1]), s, "min", include_self=False), X[0], randn(3),
+          grad=False)
 
 
 def test_scatter_src_larger_than_index():

@@ -88,7 +88,7 @@ def _apply_recorded(cls, args, n):
     ctx.next_functions = tuple(_edge(a) if need else (None, 0) for a, need in zip(inputs, needs))
     if cls._unwrap:
         fargs = [a._array if isinstance(a, Tensor) else a for a in inputs]
-        out = cls.forward(ctx, *fargs, *args[n:])
+        out = cls.forward(ctx, *fargs, *[a._array if isinstance(a, Tensor) else a for a in args[n:]])
         if type(out) is ndarray:
             differentiable = out.dtype.kind == "f"
             outputs = _wrap(out, differentiable, ctx if differentiable else None)

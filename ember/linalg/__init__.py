@@ -1,6 +1,7 @@
 """ember.linalg: torch.linalg's functions."""
 from ..ops.decompositions import (LinAlgError, cholesky, det, eigh, eigvalsh, inv, matrix_norm, matrix_power,
-                                  multi_dot, norm, pinv, qr, slogdet, solve, svd, svdvals, vector_norm)
+                                  matrix_rank, multi_dot, norm, pinv, qr, slogdet, solve, solve_triangular, svd,
+                                  svdvals, vector_norm)
 from ..ops.linalg import linalg_cross as cross, matmul
 
 
@@ -11,5 +12,5 @@ def vecdot(x, y, *, dim=-1, out=None):
 
 
 __all__ = ["LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "matmul", "matrix_norm",
-           "matrix_power", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "vecdot",
-           "vector_norm"]
+           "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_triangular",
+           "svd", "svdvals", "vecdot", "vector_norm"]

@@ -330,9 +330,15 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode not in ("floor", "trunc"):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                            f"'{rounding_mode}'")
+    _refuse_bool(f"div_{rounding_mode}_cpu", dt, "div")
     _check_int_zero_division(other, dt)
     op = FloorDivide if rounding_mode == "floor" else TruncDivide
     return _out(op.apply(input, other, dt.np), out)
+
+
+def _refuse_bool(kernel, dt, name):
+    if dt is dtypes.bool:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool': {name} needs numeric operands")
 
 
 def _check_int_zero_division(other, dt):
@@ -348,6 +354,7 @@ def floor_divide(input, other, *, out=None):
 
 def remainder(input, other, *, out=None):
     dt = promotion.operand_dtype(input, other)
+    _refuse_bool("remainder_cpu", dt, "remainder")
     _check_int_zero_division(other, dt)
     op = RemainderTensors if isinstance(other, Tensor) else Remainder
     return _out(op.apply(input, other, dt.np), out)
@@ -367,6 +374,11 @@ def pow(input, exponent, *, out=None):  # noqa: A001 - PyTorch's name
     if isinstance(exponent, Tensor):
         return _out(Pow.apply(input, exponent, dt.np), out)
     return _out(PowScalar.apply(input, exponent, dt.np), out)
+
+
+def square(input, *, out=None):
+    """input ** 2: integers stay integers (bool becomes int64), as in PyTorch."""
+    return pow(input, 2, out=out)
 
 
 def _rsub(self, other):
@@ -397,11 +409,11 @@ def _reflected(fn):
 # ---- what this module exports (see ember/ops/__init__.py) ----
 FUNCTIONS_AND_METHODS = {"add": add, "sub": sub, "mul": mul, "div": div, "floor_divide": floor_divide,
                          "remainder": remainder, "neg": neg, "pow": pow, "multiply": mul, "subtract": sub,
-                         "divide": div, "true_divide": div, "negative": neg}
+                         "divide": div, "true_divide": div, "negative": neg, "square": square}
 METHODS = {"__add__": add, "__radd__": add, "__sub__": sub, "__rsub__": _reflected(sub), "__mul__": mul,
            "__rmul__": mul, "__truediv__": div, "__rtruediv__": _reflected(div), "__floordiv__": floor_divide,
            "__rfloordiv__": _reflected(floor_divide), "__mod__": remainder, "__rmod__": _reflected(remainder),
            "__pow__": pow, "__rpow__": _reflected(pow), "__neg__": neg, "__pos__": lambda self: self}
 INPLACE = {"add": "__iadd__", "sub": "__isub__", "mul": "__imul__", "div": "__itruediv__",
            "floor_divide": "__ifloordiv__", "remainder": "__imod__", "pow": "__ipow__", "neg": None,
-           "multiply": None, "subtract": None, "divide": None, "true_divide": None, "negative": None}
+           "multiply": None, "subtract": None, "divide": None, "true_divide": None, "negative": None, "square": None}

@@ -134,16 +134,19 @@ def logical_not(input, *, out=None):
     return _out(eq(input, 0), out)
 
 
-def logical_and(input, other, *, out=None):
-    return _out(bitwise_and(ne(input, 0), ne(other, 0) if isinstance(other, Tensor) else bool(other)), out)
+def _logical_fn(bitwise, name):
+    """A logical op of two tensors: the bitwise op of their truth values (a python number is a TypeError)."""
+    def fn(input, other, *, out=None):
+        if not isinstance(other, Tensor):
+            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+        return _out(bitwise(ne(input, 0), ne(other, 0)), out)
+    fn.__name__ = name
+    return fn
 
 
-def logical_or(input, other, *, out=None):
-    return _out(bitwise_or(ne(input, 0), ne(other, 0) if isinstance(other, Tensor) else bool(other)), out)
-
-
-def logical_xor(input, other, *, out=None):
-    return _out(bitwise_xor(ne(input, 0), ne(other, 0) if isinstance(other, Tensor) else bool(other)), out)
+logical_and = _logical_fn(bitwise_and, "logical_and")
+logical_or = _logical_fn(bitwise_or, "logical_or")
+logical_xor = _logical_fn(bitwise_xor, "logical_xor")
 
 
 def equal(input, other):
@@ -206,6 +209,8 @@ METHODS = {"__eq__": _not_implemented_on_type_error(eq), "__ne__": _not_implemen
            "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge, "__invert__": invert,
            "__and__": bitwise_and, "__rand__": bitwise_and, "__or__": bitwise_or, "__ror__": bitwise_or,
            "__xor__": bitwise_xor, "__rxor__": bitwise_xor}
-INPLACE = {"eq": None, "ne": None, "lt": None, "le": None, "gt": None, "ge": None, "logical_not": None,
-           "logical_and": None, "logical_or": None, "bitwise_and": "__iand__", "bitwise_or": "__ior__",
+INPLACE = {"eq": None, "ne": None, "lt": None, "le": None, "gt": None, "ge": None, "greater": None,
+           "greater_equal": None, "less": None, "less_equal": None, "not_equal": None, "bitwise_not": None,
+           "logical_not": None,
+           "logical_and": None, "logical_or": None, "logical_xor": None, "bitwise_and": "__iand__", "bitwise_or": "__ior__",
            "bitwise_xor": "__ixor__"}

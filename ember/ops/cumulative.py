@@ -2,7 +2,7 @@
 from ..autograd.function import Op
 from ..backend import xp_of
 from .dims import wrap_dim
-from .reduction import ScatterAddAlong, _constant, _default_int64, _to_dtype
+from .reduction import _constant, _default_int64, _to_dtype, named_result, scatter_back
 
 
 def _along(a, dim):
@@ -80,13 +80,13 @@ class _CumExtreme(Op):
         reached = (view == values) | (view != view)
         positions = xp.arange(view.shape[d]).reshape([-1 if i == d else 1 for i in range(view.ndim)])
         idx = xp.maximum.accumulate(xp.where(reached, positions, 0), axis=d)
-        ctx.idx, ctx.dim, ctx.size = idx, d, view.shape[d]
-        return values.reshape(a.shape), idx.reshape(a.shape).astype("int64", copy=False)
+        idx = idx.reshape(a.shape).astype("int64", copy=False)
+        ctx.idx, ctx.dim = idx, d
+        return values.reshape(a.shape), idx
 
     @staticmethod
     def backward(ctx, grad, grad_idx=None):
-        g = grad if grad.ndim else grad.reshape(1)
-        return ScatterAddAlong.apply(g, ctx.idx, ctx.dim, ctx.size).reshape(grad.shape)
+        return scatter_back(grad, ctx.idx, ctx.dim, grad.shape)
 
 
 class Cummax(_CumExtreme):
@@ -100,7 +100,6 @@ class Cummin(_CumExtreme):
 
 
 # ---- public functions (also bound as Tensor methods) ----
-from .. import return_types  # noqa: E402
 from ..tensor import _out  # noqa: E402
 
 
@@ -113,11 +112,11 @@ def cumprod(input, dim, *, dtype=None, out=None):
 
 
 def cummax(input, dim, *, out=None):
-    return return_types.cummax(*Cummax.apply(input, dim))
+    return named_result("cummax", Cummax.apply(input, dim), out)
 
 
 def cummin(input, dim, *, out=None):
-    return return_types.cummin(*Cummin.apply(input, dim))
+    return named_result("cummin", Cummin.apply(input, dim), out)
 
 
 # ---- what this module exports (see ember/ops/__init__.py) ----

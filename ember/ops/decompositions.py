@@ -3,6 +3,8 @@
 Forward is numpy.linalg on whole (batched) arrays; backward is the standard formula in Tensor ops, so it
 can itself be differentiated. Gradients of svd and eigh assume distinct singular values / eigenvalues.
 """
+import warnings
+
 from .. import return_types
 from ..autograd.function import Op
 from ..backend import xp_of
@@ -39,11 +41,11 @@ def _check_square(name, a):
                            f"{a.shape[-1]} matrices")
 
 
-def _linalg(name, message, fn, *args, **kwargs):
-    """A numpy.linalg call whose failure on a bad matrix is PyTorch's LinAlgError naming the op."""
+def _linalg(name, message, function, *args, **kwargs):
+    """``xp.linalg.<function>(*args)``, whose failure on a bad matrix is PyTorch's LinAlgError naming the op."""
     xp = xp_of(args[0])
     try:
-        return fn(xp.linalg)(*args, **kwargs)
+        return getattr(xp.linalg, function)(*args, **kwargs)
     except xp.linalg.LinAlgError:
         raise LinAlgError(f"{name}: {message}") from None
 
@@ -69,9 +71,10 @@ def _tril(x, k=0):
     return x * _const(xp.tri(x.shape[-2], x.shape[-1], k, dtype=x._array.dtype))
 
 
-def _off_diagonal_ones(x):
-    """``x`` with its diagonal set to one: a safe divisor for the F-matrix formulas (diagonal unused)."""
-    return x + _diag_embed(1 - (x * _eye(x.shape[-1], x)).sum(-1))
+def _differences(values):
+    """``values[j] - values[i]`` at (i, j), with ones on the (zero) diagonal: the divisor of the F-matrix
+    formulas, whose numerators have zero diagonals."""
+    return values.unsqueeze(-2) - values.unsqueeze(-1) + _eye(values.shape[-1], values)
 
 
 # ---- ops ----
@@ -82,7 +85,7 @@ class Inv(Op):
     def forward(ctx, a):
         _check_square("linalg.inv", a)
         out = _linalg("linalg.inv", "The diagonal element is zero, the inversion could not be completed because "
-                      "the input matrix is singular.", lambda la: la.inv, a)
+                      "the input matrix is singular.", "inv", a)
         ctx.save_for_backward(out)
         return out
 
@@ -105,7 +108,20 @@ class Det(Op):
     @staticmethod
     def backward(ctx, grad):
         a, det = ctx.saved_tensors
+        if not det._array.all():
+            return _det_grad_by_svd(a, grad)
         return (grad * det).unsqueeze(-1).unsqueeze(-1) * Inv.apply(a).mT
+
+
+def _det_grad_by_svd(a, grad):
+    """grad times the cofactor matrix, which singular matrices have too: with A = U S Vh it is
+    det(U) det(Vh) U diag(prod of the other singular values) Vh."""
+    u, s, vh = Svd.apply(a, False)
+    xp = xp_of(a._array)
+    signs = _const(xp.asarray(xp.linalg.det(u._array) * xp.linalg.det(vh._array), dtype=a._array.dtype))
+    eye = _eye(s.shape[-1], s)
+    others = (s.unsqueeze(-2) * (1 - eye) + eye).prod(-1)
+    return (u * ((grad * signs).unsqueeze(-1) * others).unsqueeze(-2)).matmul(vh)
 
 
 class Slogdet(Op):
@@ -129,32 +145,74 @@ class Solve(Op):
     """A X = B for a batch of matrices B (the public function makes vectors into one-column matrices)."""
 
     _node_name = "LinalgSolveExBackward0"
+    _name = "linalg.solve"
+    _num_inputs = 2
 
-    @staticmethod
-    def forward(ctx, a, b):
-        _check_square("linalg.solve", a)
+    @classmethod
+    def forward(cls, ctx, a, b, *flags):
+        _check_square(cls._name, a)
         if b.shape[-2] != a.shape[-1]:
-            raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation AX = B "
+            raise RuntimeError(f"{cls._name}: Incompatible shapes of A and B for the equation AX = B "
                                f"({a.shape[-2]}x{a.shape[-1]} and {b.shape[-2]}x{b.shape[-1]})")
         if a.dtype != b.dtype:
-            raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found A of type "
+            raise RuntimeError(f"{cls._name}: Expected A and B to have the same dtype, but found A of type "
                                f"{a.dtype} and B of type {b.dtype} instead")
         error = broadcast_error(a.shape[:-2], b.shape[:-2])
         if error is not None:
             raise error
-        out = _linalg("torch.linalg.solve", "The solver failed because the input matrix is singular.",
-                      lambda la: la.solve, a, b)
+        out = _linalg(f"torch.{cls._name}", "The solver failed because the input matrix is singular.",
+                      "solve", cls._matrix(a, *flags), b)
         ctx.save_for_backward(a, out)
-        ctx.b_shape = b.shape
+        ctx.b_shape, ctx.flags = b.shape, flags
         return out
 
-    @staticmethod
-    def backward(ctx, grad):
+    @classmethod
+    def backward(cls, ctx, grad):
         a, x = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        grad_b = Solve.apply(a.mT, grad)
-        grad_a = sum_to_shape(-grad_b.matmul(x.mT), a.shape) if need_a else None
+        grad_b = cls.apply(a.mT, grad, *cls._transposed(*ctx.flags))
+        grad_a = sum_to_shape(cls._restrict(-grad_b.matmul(x.mT), *ctx.flags), a.shape) if need_a else None
         return grad_a, (sum_to_shape(grad_b, ctx.b_shape) if need_b else None)
+
+    @staticmethod
+    def _matrix(a):
+        return a
+
+    @staticmethod
+    def _transposed():
+        return ()
+
+    @staticmethod
+    def _restrict(grad):
+        return grad
+
+
+class SolveTriangular(Solve):
+    """Solve reading only A's upper or lower triangle, with ones on the diagonal when ``unitriangular``."""
+
+    _node_name = "LinalgSolveTriangularBackward0"
+    _name = "linalg.solve_triangular"
+
+    @staticmethod
+    def _matrix(a, upper, unitriangular):
+        xp = xp_of(a)
+        triangle = _triangle_mask(xp, a.shape[-1], a.dtype, upper, unitriangular) * a
+        return triangle + xp.eye(a.shape[-1], dtype=a.dtype) if unitriangular else triangle
+
+    @staticmethod
+    def _transposed(upper, unitriangular):
+        return not upper, unitriangular
+
+    @staticmethod
+    def _restrict(grad, upper, unitriangular):
+        return grad * _const(_triangle_mask(xp_of(grad._array), grad.shape[-1], grad._array.dtype, upper,
+                                            unitriangular))
+
+
+def _triangle_mask(xp, n, dtype, upper, strict):
+    """Ones on the upper (or lower) triangle of an n by n matrix, the diagonal included unless ``strict``."""
+    lower = xp.tri(n, n, -1 if strict else 0, dtype=dtype)
+    return lower.T.copy() if upper else lower
 
 
 class Pinv(Op):
@@ -204,7 +262,7 @@ class Svd(Op):
         _check_matrix("linalg.svd", a)
         u, s, vh = _linalg("linalg.svd", "The algorithm failed to converge because the input matrix is "
                            "ill-conditioned or has too many repeated singular values.",
-                           lambda la: la.svd, a, full_matrices=full_matrices)
+                           "svd", a, full_matrices=full_matrices)
         ctx.save_for_backward(u, s, vh)
         return u, s, vh
 
@@ -218,8 +276,7 @@ class Svd(Op):
         grad_vh = grad_vh[..., :k, :] if _needed(grad_vh) else None
         if grad_u is None and grad_vh is None:
             return u.matmul(_diag_embed(grad_s)).matmul(vh)
-        s2 = s * s
-        e = _off_diagonal_ones(s2.unsqueeze(-2) - s2.unsqueeze(-1))
+        e = _differences(s * s)
         inner = 0
         if grad_u is not None:
             inner = _skew(u.mT.matmul(grad_u)) * s.unsqueeze(-2)
@@ -247,7 +304,7 @@ class Eigh(Op):
             raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {uplo}")
         values, vectors = _linalg("linalg.eigh", "The algorithm failed to converge because the input matrix is "
                                   "ill-conditioned or has too many repeated eigenvalues.",
-                                  lambda la: la.eigh, a, UPLO=uplo)
+                                  "eigh", a, UPLO=uplo)
         ctx.save_for_backward(values, vectors)
         return values, vectors
 
@@ -256,7 +313,7 @@ class Eigh(Op):
         values, vectors = ctx.saved_tensors
         g = _diag_embed(grad_values)
         if _needed(grad_vectors):
-            e = _off_diagonal_ones(values.unsqueeze(-2) - values.unsqueeze(-1))
+            e = _differences(values)
             g = g + 0.5 * _skew(vectors.mT.matmul(grad_vectors)) / e
         return vectors.matmul(g).matmul(vectors.mT)
 
@@ -301,8 +358,7 @@ class Qr(Op):
 def _qr_tall_grad(q, r, grad_q, grad_r):
     """The gradient through A = QR (m >= n): (gQ + Q copyltu(M)) R^-T with M = R gR^T - gQ^T Q."""
     m = r.matmul(grad_r.mT) - grad_q.mT.matmul(q)
-    lower = _tril(m, -1)
-    copyltu = lower + lower.mT + _diag_embed((m * _eye(m.shape[-1], m)).sum(-1))
+    copyltu = _tril(m) + _tril(m, -1).mT
     return (grad_q + q.matmul(copyltu)).matmul(Inv.apply(r).mT)
 
 
@@ -318,7 +374,7 @@ class Cholesky(Op):
     def forward(ctx, a, upper, name):
         _check_square(name, a)
         lower = _linalg(name, "The factorization could not be completed because the input is not "
-                        "positive-definite.", lambda la: la.cholesky, a)
+                        "positive-definite.", "cholesky", a)
         out = xp_of(a).ascontiguousarray(lower.swapaxes(-1, -2)) if upper else lower
         ctx.save_for_backward(out)
         ctx.upper = upper
@@ -363,8 +419,23 @@ def det(A, *, out=None):
     return _out(Det.apply(A), out)
 
 
+def torch_det(input):
+    return Det.apply(input)
+
+
+def inverse(input, *, out=None):
+    return _out(Inv.apply(input), out)
+
+
+def _named(kind, results, out):
+    """A named tuple of results, written into the tensors of ``out`` when given."""
+    if out is not None:
+        results = tuple(_out(r, o) for r, o in zip(results, out))
+    return kind(*results)
+
+
 def slogdet(A, *, out=None):
-    return return_types.linalg_slogdet(*Slogdet.apply(A))
+    return _named(return_types.linalg_slogdet, Slogdet.apply(A), out)
 
 
 def torch_slogdet(input):
@@ -386,10 +457,27 @@ def solve(A, B, *, left=True, out=None):
     return _out(x.squeeze(-1) if vector else x, out)
 
 
-def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
+    if not left:
+        return _out(SolveTriangular.apply(A.mT, B.mT, not upper, unitriangular).mT, out)
+    return _out(SolveTriangular.apply(A, B, upper, unitriangular), out)
+
+
+def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
+    """The number of singular values above max(atol, rtol * the largest)."""
+    s = svdvals(A).detach()
     if rtol is None:
-        rtol = 0.0 if atol is not None and atol > 0 else max(A.shape[-2:], default=1) * _eps(A)
-    return _out(Pinv.apply(A, 0.0 if atol is None else atol, rtol), out)
+        rtol = 0.0 if atol is not None and atol > 0 else max(A.shape[-2:]) * _eps(A)
+    cutoff = s.amax(-1, keepdim=True) * rtol
+    if atol is not None:
+        cutoff = cutoff.clamp_min(atol)
+    return _out((s > cutoff).sum(-1), out)
+
+
+def pinv(input, *, atol=None, rtol=None, hermitian=False, out=None):
+    if rtol is None:
+        rtol = 0.0 if atol is not None and atol > 0 else max(input.shape[-2:], default=1) * _eps(input)
+    return _out(Pinv.apply(input, 0.0 if atol is None else atol, rtol), out)
 
 
 def _eps(A):
@@ -402,7 +490,7 @@ def pinverse(input, rcond=1e-15):
 
 
 def svd(A, full_matrices=True, *, driver=None, out=None):
-    return return_types.linalg_svd(*Svd.apply(A, full_matrices))
+    return _named(return_types.linalg_svd, Svd.apply(A, full_matrices), out)
 
 
 def svdvals(A, *, driver=None, out=None):
@@ -413,54 +501,62 @@ def torch_svd(input, some=True, compute_uv=True, *, out=None):
     """torch.svd: V rather than Vh; without ``compute_uv``, U and V are full-size zeros."""
     if not compute_uv:
         batch, (m, n) = tuple(input.shape[:-2]), input.shape[-2:]
-        return return_types.svd(input.new_zeros(batch + (m, m)), svdvals(input), input.new_zeros(batch + (n, n)))
+        return _named(return_types.svd, (input.new_zeros(batch + (m, m)), svdvals(input),
+                                         input.new_zeros(batch + (n, n))), out)
     u, s, vh = Svd.apply(input, not some)
-    return return_types.svd(u, s, vh.mT)
+    return _named(return_types.svd, (u, s, vh.mT), out)
 
 
 def qr(A, mode="reduced", *, out=None):
-    return return_types.linalg_qr(*Qr.apply(A, mode))
+    return _named(return_types.linalg_qr, Qr.apply(A, mode), out)
 
 
 def torch_qr(input, some=True, *, out=None):
-    return return_types.qr(*Qr.apply(input, "reduced" if some else "complete"))
+    warnings.warn("torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch "
+                  "release.\nThe boolean parameter 'some' has been replaced with a string parameter 'mode'.\n"
+                  "Q, R = torch.qr(A, some)\nshould be replaced with\n"
+                  "Q, R = torch.linalg.qr(A, 'reduced' if some else 'complete')", UserWarning, stacklevel=2)
+    return _named(return_types.qr, Qr.apply(input, "reduced" if some else "complete"), out)
 
 
-def cholesky(A, *, upper=False, out=None):
-    return _out(Cholesky.apply(A, upper, "linalg.cholesky"), out)
+def cholesky(input, *, upper=False, out=None):
+    return _out(Cholesky.apply(input, upper, "linalg.cholesky"), out)
 
 
 def torch_cholesky(input, upper=False, *, out=None):
+    warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future "
+                  "PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\nL = torch.linalg.cholesky(A)\n"
+                  "and\nU = torch.cholesky(A, upper=True)\nshould be replaced with\nU = torch.linalg.cholesky(A).mH\n"
+                  "This transform will produce equivalent results for all valid (symmetric positive definite) "
+                  "inputs.", UserWarning, stacklevel=2)
     return _out(Cholesky.apply(input, upper, "cholesky"), out)
 
 
-def eigh(A, UPLO="L", *, out=None):
-    return return_types.linalg_eigh(*Eigh.apply(A, UPLO))
+def eigh(input, UPLO="L", *, out=None):
+    return _named(return_types.linalg_eigh, Eigh.apply(input, UPLO), out)
 
 
-def eigvalsh(A, UPLO="L", *, out=None):
-    return _out(Eigh.apply(A, UPLO)[0], out)
+def eigvalsh(input, UPLO="L", *, out=None):
+    return _out(Eigh.apply(input, UPLO)[0], out)
 
 
-def matrix_power(A, n, *, out=None):
-    """A^n by repeated squaring; a negative n powers the inverse."""
+def matrix_power(input, n, *, out=None):
+    """The n-th power of a (batch of) square matrices by repeated squaring; a negative n powers the inverse."""
     if not isinstance(n, int):
         raise TypeError(f"matrix_power(): argument 'n' must be int, not {type(n).__name__}")
     if n == 0:
-        return _out(IdentityPower.apply(A), out)
-    if n < 0:
-        A, n = inv(A), -n
-    elif A.ndim < 2 or A.shape[-1] != A.shape[-2]:
-        _check_square("linalg.matrix_power", A._array)
-    result, square = None, A
+        return _out(IdentityPower.apply(input), out)
+    _check_square("linalg.matrix_power", input._array)
+    if n == 1:
+        return _out(input.clone(), out)
+    result, square, n = None, inv(input) if n < 0 else input, abs(n)
     while True:
         if n & 1:
             result = square if result is None else result.matmul(square)
         n >>= 1
         if not n:
-            break
+            return _out(result, out)
         square = square.matmul(square)
-    return _out(result.clone() if result is A else result, out)
 
 
 def multi_dot(tensors, *, out=None):
@@ -487,6 +583,9 @@ def multi_dot(tensors, *, out=None):
 
 
 def chain_matmul(*matrices, out=None):
+    warnings.warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
+                  "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than multiple "
+                  "parameters.", UserWarning, stacklevel=2)
     return multi_dot(matrices, out=out) if len(matrices) > 1 else _out(matrices[0].clone(), out)
 
 
@@ -499,21 +598,21 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
 _MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, float("inf"), float("-inf"))
 
 
-def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
+def matrix_norm(input, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
     if dtype is not None:
-        A = A.to(dtype)
-    _check_matrix("linalg.matrix_norm", A._array)
+        input = input.to(dtype)
+    _check_matrix("linalg.matrix_norm", input._array)
     if ord not in _MATRIX_ORDS:
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
-    rows, cols = (wrap_dim(d, A.ndim) for d in dim)
+    rows, cols = (wrap_dim(d, input.ndim) for d in dim)
     if rows == cols:
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, {dim[1]})")
     if ord == "fro":
-        return _out(vector_norm(A, 2, (rows, cols), keepdim), out)
+        return _out(vector_norm(input, 2, (rows, cols), keepdim), out)
     if ord in ("nuc", 2, -2):
-        return _out(_singular_value_norm(A, ord, rows, cols, keepdim), out)
+        return _out(_singular_value_norm(input, ord, rows, cols, keepdim), out)
     summed, over = (rows, cols) if abs(ord) == 1 else (cols, rows)
-    sums = A.abs().sum(summed, keepdim=True)
+    sums = input.abs().sum(summed, keepdim=True)
     result = (sums.amax if ord > 0 else sums.amin)(over, keepdim=True)
     return _out(result if keepdim else result.squeeze(max(rows, cols)).squeeze(min(rows, cols)), out)
 
@@ -528,25 +627,25 @@ def _singular_value_norm(A, ord, rows, cols, keepdim):
     return result
 
 
-def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
+def norm(input, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):
     """linalg.norm: a vector norm over one dim (or the flattened input), a matrix norm over two."""
     if isinstance(dim, int):
         dim = (dim,)
     if dim is None and ord is not None:
-        if A.ndim not in (1, 2):
+        if input.ndim not in (1, 2):
             raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. "
-                               f"Got {A.ndim}D.")
-        dim = tuple(range(A.ndim))
+                               f"Got {input.ndim}D.")
+        dim = tuple(range(input.ndim))
     if dim is not None and len(dim) == 2:
-        return matrix_norm(A, "fro" if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
+        return matrix_norm(input, "fro" if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
     if isinstance(ord, str):
         raise RuntimeError(f"linalg.norm: Order {ord} not supported for vector norms.")
-    return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
+    return vector_norm(input, 2 if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
 
 
 # ---- what this module exports (see ember/ops/__init__.py) ----
 FUNCTIONS_AND_METHODS = {
-    "inverse": inv, "det": det, "slogdet": torch_slogdet, "logdet": logdet, "pinverse": pinverse,
+    "inverse": inverse, "det": torch_det, "slogdet": torch_slogdet, "logdet": logdet, "pinverse": pinverse,
     "svd": torch_svd, "qr": torch_qr, "cholesky": torch_cholesky, "matrix_power": matrix_power,
 }
 FUNCTIONS = {"chain_matmul": chain_matmul}

@@ -138,6 +138,15 @@ def _at_least(t, ndim):
     return t.reshape(tuple(t.shape) + (1,)) if t.ndim == 2 else t.reshape(1, t.numel(), 1)
 
 
+def _atleast(ndim):
+    def atleast(*tensors):
+        if len(tensors) == 1 and not isinstance(tensors[0], Tensor):
+            return tuple(_at_least(t, ndim) for t in tensors[0])
+        return _at_least(tensors[0], ndim) if len(tensors) == 1 else tuple(_at_least(t, ndim) for t in tensors)
+    atleast.__name__ = f"atleast_{ndim}d"
+    return atleast
+
+
 def _stack_along(name, ndim, dim_of):
     def joined(tensors, *, out=None):
         tensors = _check_list(tensors, name)
@@ -152,6 +161,13 @@ def _stack_along(name, ndim, dim_of):
 hstack = _stack_along("hstack", 1, lambda ts: 0 if ts[0].ndim == 1 else 1)
 vstack = _stack_along("vstack", 2, lambda ts: 0)
 dstack = _stack_along("dstack", 3, lambda ts: 2)
+
+
+def column_stack(tensors, *, out=None):
+    tensors = _check_list(tensors, "column_stack")
+    if not tensors:
+        raise RuntimeError("column_stack expects a non-empty TensorList")
+    return hstack([t.reshape(t.numel(), 1) if t.ndim <= 1 else t for t in tensors], out=out)
 
 
 def _split_sizes(input, sizes, dim, op):
@@ -216,12 +232,35 @@ def tensor_split(input, indices_or_sections, dim=0):
     return tuple(input[lead + (slice(start, stop),)] for start, stop in zip([0] + cuts, cuts + [None]))
 
 
+def _split_along(name, min_ndim, dim_of):
+    """hsplit / vsplit / dsplit: tensor_split along one dim, where a number of sections must divide it."""
+    def split_at(input, indices_or_sections):
+        if input.ndim < min_ndim:
+            raise RuntimeError(f"torch.{name} requires a tensor with at least {min_ndim} dimension, but got a tensor "
+                               f"with {input.ndim} dimensions!")
+        dim = dim_of(input)
+        if isinstance(indices_or_sections, int) and (
+                indices_or_sections == 0 or input.shape[dim] % indices_or_sections):
+            raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the size of the dimension "
+                               f"{input.shape[dim]} is not divisible by the split_size {indices_or_sections}!")
+        return tensor_split(input, indices_or_sections, dim)
+    split_at.__name__ = name
+    return split_at
+
+
+hsplit = _split_along("hsplit", 1, lambda t: 0 if t.ndim == 1 else 1)
+vsplit = _split_along("vsplit", 2, lambda t: 0)
+dsplit = _split_along("dsplit", 3, lambda t: 2)
+
+
 def _split_method(self, split_size, dim=0):
     return split(self, split_size, dim)
 
 
 # ---- what this module exports (see ember/ops/__init__.py) ----
 FUNCTIONS = {"cat": cat, "concat": cat, "concatenate": cat, "stack": stack, "hstack": hstack, "vstack": vstack,
-             "row_stack": vstack, "dstack": dstack, "split": split}
-FUNCTIONS_AND_METHODS = {"chunk": chunk, "tensor_split": tensor_split}
+             "row_stack": vstack, "dstack": dstack, "column_stack": column_stack, "split": split,
+             "atleast_1d": _atleast(1), "atleast_2d": _atleast(2), "atleast_3d": _atleast(3)}
+FUNCTIONS_AND_METHODS = {"chunk": chunk, "tensor_split": tensor_split, "hsplit": hsplit, "vsplit": vsplit,
+                         "dsplit": dsplit}
 METHODS = {"split": _split_method}

@@ -1,4 +1,6 @@
 """Products: mm, bmm, mv, dot, vdot, matmul, addmm/addmv/addbmm/baddbmm, outer, inner, tensordot, kron, cross."""
+import warnings
+
 from ..autograd.function import Op
 from ..backend import xp_of
 from .broadcast import broadcast_error, sum_to_shape
@@ -379,6 +381,9 @@ def kron(input, other, *, out=None):
 def cross(input, other, dim=None, *, out=None):
     """torch.cross: without ``dim``, the first dim of size 3 (linalg.cross uses the last)."""
     if dim is None:
+        warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
+                      "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree "
+                      "with that of linalg.cross in a future release.", UserWarning, stacklevel=2)
         dim = next((i for i, n in enumerate(input.shape) if n == 3), -1)
     return linalg_cross(input, other, dim=dim, out=out)
 

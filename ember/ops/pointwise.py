@@ -1,5 +1,5 @@
 """Elementwise binary and ternary math beyond the arithmetic operators: fmod, atan2, hypot, copysign, fmax/fmin,
-logaddexp, xlogy, float_power, bit shifts, addcmul/addcdiv, lerp."""
+logaddexp, xlogy, float_power, ldexp, nextafter, heaviside, gcd/lcm, bit shifts, addcmul/addcdiv, lerp."""
 import math
 
 from .. import dtypes
@@ -27,8 +27,10 @@ class _Pointwise(BroadcastingOp):
         if ctx.needs_input_grad:
             ctx.metas = tuple((getattr(x, "shape", None), getattr(x, "dtype", None)) for x in operands)
             ctx.params = params
-        operands = [promotion.cast(x, dt) for x in operands]
-        out = cls._fn(xp_of(_array_of(operands)), *operands, *params)
+        xp = xp_of(_array_of(operands))
+        # python numbers become arrays of the result dtype too, so e.g. log(3.0) against float32 stays float32
+        operands = [xp.asarray(promotion.cast(x, dt), dtype=dt) for x in operands]
+        out = cls._fn(xp, *operands, *params)
         if cls._grads:
             ctx.save_for_backward(*operands, out if cls._saves_output else None)
         return out
@@ -41,7 +43,7 @@ class _Pointwise(BroadcastingOp):
 
 
 def _op(node, fn, grads=(), saves_output=False, num_inputs=2):
-    return type(node[:-len("Backward0")], (_Pointwise,), {
+    return type(node.replace("Backward0", ""), (_Pointwise,), {
         "_node_name": node, "_fn": staticmethod(fn), "_grads": tuple(staticmethod(g) for g in grads),
         "_saves_output": saves_output, "_num_inputs": num_inputs})
 
@@ -64,8 +66,17 @@ def _xlogy(xp, a, b):
 
 
 def _xlogy_grad_a(g, a, b, out):
-    grad = xlogy(g, b)
-    return grad.where(~((a == 0) & (b <= 0)), 0.0) if hasattr(a, "shape") or a == 0 else grad
+    return xlogy(g, b).where(~((a == 0) & (b <= 0)), 0.0)
+
+
+def _no_derivative(name):
+    def refuse(*args):
+        raise RuntimeError(f"derivative for aten::{name} is not implemented")
+    return refuse
+
+
+def _heaviside(xp, a, values):
+    return xp.where(a == 0, values, (a > 0).astype(a.dtype)).astype(a.dtype, copy=False)
 
 
 def _lerp(xp, a, b, w):
@@ -93,8 +104,14 @@ Logaddexp = _op("LogaddexpBackward0", lambda xp, a, b: xp.logaddexp(a, b),
 Logaddexp2 = _op("Logaddexp2Backward0", lambda xp, a, b: xp.logaddexp2(a, b),
                  (lambda g, a, b, out: g / (1 + (b - a).exp2()), lambda g, a, b, out: g / (1 + (a - b).exp2())))
 Xlogy = _op("XlogyBackward0", _xlogy, (_xlogy_grad_a, lambda g, a, b, out: g * a / b))
-XlogyScalarSelf = _op("XlogyBackward1", _xlogy, (lambda g, a, b, out: None, Xlogy._grads[1]))
+XlogyScalarSelf = _op("XlogyBackward1", _xlogy, (_zero, Xlogy._grads[1]))
 XlogyScalarOther = _op("XlogyBackward2", _xlogy, Xlogy._grads[:1])
+Ldexp = _op("LdexpBackward0", lambda xp, a, b: a * xp.exp2(b),
+            (lambda g, a, b, out: g * b.exp2(), lambda g, a, b, out: g * out * math.log(2)), saves_output=True)
+Nextafter = _op("NextafterBackward0", lambda xp, a, b: xp.nextafter(a, b), (lambda g, a, b, out: g, _zero))
+Heaviside = _op("NotImplemented", _heaviside, (_no_derivative("heaviside"),) * 2)
+Gcd = _op("GcdBackward0", lambda xp, a, b: xp.gcd(a, b))
+Lcm = _op("LcmBackward0", lambda xp, a, b: xp.lcm(a, b))
 LeftShift = _op("LshiftBackward0", lambda xp, a, b: xp.left_shift(a, b))
 RightShift = _op("RshiftBackward0", lambda xp, a, b: xp.right_shift(a, b))
 Addcmul = _op("AddcmulBackward0", lambda xp, a, t1, t2, value: a + value * t1 * t2,
@@ -110,6 +127,7 @@ LerpTensor = _op("LerpBackward1", _lerp, (lambda g, a, b, w, out: g * (1 - w), l
 
 # ---- public functions (also bound as Tensor methods) ----
 from ..tensor import Tensor, _out  # noqa: E402
+from .arithmetic import _reflected  # noqa: E402
 
 
 def _require_tensors(name, input, other):
@@ -144,6 +162,26 @@ atan2 = _tensor_pair_fn("atan2", Atan2, floating=True)
 hypot = _tensor_pair_fn("hypot", Hypot, kinds="f")
 logaddexp = _tensor_pair_fn("logaddexp", Logaddexp, kinds="f")
 logaddexp2 = _tensor_pair_fn("logaddexp2", Logaddexp2, kinds="f")
+_ldexp = _tensor_pair_fn("ldexp", Ldexp, floating=True)
+
+
+def ldexp(input, other, *, out=None):
+    """input * 2 ** other; PyTorch has no kernel for a bool exponent of a float input."""
+    if isinstance(other, Tensor) and isinstance(input, Tensor) and other.dtype is dtypes.bool and \
+            input.is_floating_point():
+        raise NotImplementedError("\"ldexp_cpu_exp\" not implemented for 'Bool': ldexp got a bool exponent")
+    return _ldexp(input, other, out=out)
+nextafter = _tensor_pair_fn("nextafter", Nextafter, kinds="f")
+gcd = _tensor_pair_fn("gcd", Gcd, kinds="iu")
+lcm = _tensor_pair_fn("lcm", Lcm, kinds="iu")
+
+
+def heaviside(input, values, *, out=None):
+    _require_tensors("heaviside", input, values)
+    if input.dtype is not values.dtype:
+        raise RuntimeError(f"heaviside is not yet implemented for tensors with different dtypes ({input.dtype} and "
+                           f"{values.dtype}).")
+    return _out(Heaviside.apply(input, values, input._array.dtype), out)
 
 
 def fmod(input, other, *, out=None):
@@ -200,13 +238,6 @@ bitwise_left_shift = _shift_fn("bitwise_left_shift", LeftShift, "lshift_cpu")
 bitwise_right_shift = _shift_fn("bitwise_right_shift", RightShift, "rshift_cpu")
 
 
-def _reflected(fn):
-    def reflected(self, other):
-        return fn(other, self) if isinstance(other, Tensor) else \
-            fn(self.new_tensor(other, dtype=promotion.operand_dtype(self, other)), self)
-    return reflected
-
-
 def _ternary_dtype(*operands):
     """PyTorch's result dtype over several operands: dimensioned tensors, then 0-d ones, then python numbers."""
     dims, zero_dims, scalars = [], [], []
@@ -254,11 +285,12 @@ def _short(dt):
 FUNCTIONS_AND_METHODS = {
     "fmax": fmax, "fmin": fmin, "fmod": fmod, "atan2": atan2, "arctan2": atan2, "hypot": hypot,
     "copysign": copysign, "logaddexp": logaddexp, "logaddexp2": logaddexp2, "xlogy": xlogy,
-    "float_power": float_power, "bitwise_left_shift": bitwise_left_shift,
+    "float_power": float_power, "ldexp": ldexp, "nextafter": nextafter, "heaviside": heaviside, "gcd": gcd,
+    "lcm": lcm, "bitwise_left_shift": bitwise_left_shift,
     "bitwise_right_shift": bitwise_right_shift, "addcmul": addcmul, "addcdiv": addcdiv, "lerp": lerp}
 METHODS = {"__lshift__": bitwise_left_shift, "__rshift__": bitwise_right_shift,
            "__rlshift__": _reflected(bitwise_left_shift), "__rrshift__": _reflected(bitwise_right_shift),
            "float_power_": _float_power_}
-INPLACE = {"fmod": None, "atan2": None, "arctan2": None, "hypot": None, "copysign": None, "xlogy": None,
+INPLACE = {"ldexp": None, "nextafter": None, "heaviside": None, "gcd": None, "lcm": None, "fmod": None, "atan2": None, "arctan2": None, "hypot": None, "copysign": None, "xlogy": None,
            "bitwise_left_shift": "__ilshift__", "bitwise_right_shift": "__irshift__", "addcmul": None,
            "addcdiv": None, "lerp": None}

@@ -1,5 +1,5 @@
 """Reductions: sum/mean/prod (and nan- forms), var/std, norms, logsumexp, max/min/amax/amin, argmax/argmin,
-all/any/count_nonzero; the value+index base and the gather/scatter helpers that route gradients to indices."""
+all/any/count_nonzero; the value+index base and the helpers that route gradients to chosen indices."""
 import math
 import warnings
 
@@ -15,9 +15,31 @@ def _kept_shape(shape, dims):
     return tuple(1 if i in dims else n for i, n in enumerate(shape))
 
 
+def _reshape_kept(t, shape, dims):
+    """A reduced tensor reshaped so it broadcasts against the input again (keepdim=False undone)."""
+    return t.reshape(_kept_shape(shape, dims))
+
+
 def _expand_back(grad, shape, dims):
     """A reduced gradient broadcast back over the input's ``shape``."""
-    return grad.reshape(_kept_shape(shape, dims)).expand(shape)
+    return _reshape_kept(grad, shape, dims).expand(shape)
+
+
+_torch_name = dtypes.scalar_type_name
+
+
+def _count(shape, dims):
+    return math.prod(shape[d] for d in dims)
+
+
+def _check_float(a, message):
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(message + _torch_name(a.dtype))
+
+
+def _default_int64(a, dtype):
+    """Integer and bool inputs of sum-like reductions accumulate in int64, as in PyTorch."""
+    return "int64" if dtype is None and a.dtype.kind in "biu" else dtype
 
 
 class Sum(Op):
@@ -28,9 +50,7 @@ class Sum(Op):
     def forward(ctx, a, dim, keepdim, dtype):
         dims = wrap_dims(dim, a.ndim)
         ctx.shape, ctx.dims, ctx.in_dtype = a.shape, dims, a.dtype
-        if dtype is None and a.dtype.kind in "biu":
-            dtype = "int64"
-        return a.sum(axis=dims, keepdims=keepdim, dtype=dtype)
+        return a.sum(axis=dims, keepdims=keepdim, dtype=_default_int64(a, dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -61,10 +81,7 @@ class Mean(Op):
                                f"or complex dtype. Got: {_torch_name(a.dtype)}")
         dims = wrap_dims(dim, a.ndim)
         ctx.shape, ctx.dims, ctx.in_dtype = a.shape, dims, a.dtype
-        count = 1
-        for d in dims:
-            count *= a.shape[d]
-        ctx.count = count
+        ctx.count = _count(a.shape, dims)
         out = a.mean(axis=dims, keepdims=keepdim, dtype=dtype)
         return out.astype(a.dtype if dtype is None else dtype, copy=False)
 
@@ -75,23 +92,6 @@ class Mean(Op):
 
 class MeanAll(Mean):
     _node_name = "MeanBackward0"
-
-
-_torch_name = dtypes.scalar_type_name
-
-
-def _count(shape, dims):
-    return math.prod(shape[d] for d in dims)
-
-
-def _check_float(a, message):
-    if a.dtype.kind not in "fc":
-        raise RuntimeError(message + _torch_name(a.dtype))
-
-
-def _default_int64(a, dtype):
-    """Integer and bool inputs of sum-like reductions accumulate in int64, as in PyTorch."""
-    return "int64" if dtype is None and a.dtype.kind in "biu" else dtype
 
 
 class Nansum(Sum):
@@ -153,7 +153,6 @@ class _Moment(Op):
     """var / std with Bessel's ``correction``; float32 stays float32."""
 
     _num_inputs = 1
-
     _name = None
 
     @classmethod
@@ -208,6 +207,30 @@ class Std(_Moment):
         return _Moment._var_backward(ctx, a, where(out == 0, 0.0, grad / (2 * out)))
 
 
+def _with_mean(moment, node_name):
+    """var_mean / std_mean: one node whose outputs are the moment and the mean over the same dims."""
+
+    class MomentMean(moment):
+        _node_name = node_name
+        _name = moment._name + "_mean"
+
+        @classmethod
+        def forward(cls, ctx, a, dim, correction, keepdim):
+            spread = super().forward(ctx, a, dim, correction, keepdim)
+            return spread, a.mean(axis=ctx.dims, keepdims=keepdim)
+
+        @staticmethod
+        def backward(ctx, grad, grad_mean):
+            mean_grad = _expand_back(grad_mean, ctx.shape, ctx.dims) / _count(ctx.shape, ctx.dims)
+            return moment.backward(ctx, grad) + mean_grad
+
+    MomentMean.__name__ = moment.__name__ + "Mean"
+    return MomentMean
+
+
+VarMean, StdMean = _with_mean(Var, "VarMeanBackward0"), _with_mean(Std, "StdMeanBackward0")
+
+
 class VectorNorm(Op):
     """The p-norm over dims: p a number, inf, -inf or 0."""
 
@@ -251,13 +274,10 @@ class VectorNorm(Op):
             return a.sign() * (grad / mask.sum(dims, keepdim=True)) * mask
         if p == 1:
             return a.sign() * grad
+        if p == 2:
+            return a * where(norm == 0, 0.0, grad / norm)
         scaled = where(a == 0, 0.0, a.sign() * a.abs().pow(p - 1))
         return scaled * where(norm == 0, 0.0, grad / norm.pow(p - 1))
-
-
-def _reshape_kept(t, shape, dims):
-    """A reduced tensor reshaped so it broadcasts against the input again (keepdim=False undone)."""
-    return t.reshape(_kept_shape(shape, dims))
 
 
 class Logsumexp(Op):
@@ -274,18 +294,19 @@ class Logsumexp(Op):
         ctx.shape, ctx.dims = a.shape, dims
         shift = a.max(axis=dims, keepdims=True, initial=-xp.inf)
         shift = xp.where(xp.isfinite(shift), shift, 0)
-        out = xp.log(xp.exp(a - shift).sum(axis=dims, keepdims=True)) + shift
+        out = xp.log(xp.exp(a - shift).sum(axis=dims, keepdims=keepdim)) + (shift if keepdim else shift.squeeze(dims))
         ctx.save_for_backward(a, out)
-        return out if keepdim else out.reshape([n for i, n in enumerate(a.shape) if i not in dims])
+        return out
 
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        return _reshape_kept(grad, ctx.shape, ctx.dims) * (a - out).exp()
+        return _reshape_kept(grad, ctx.shape, ctx.dims) * (a - _reshape_kept(out, ctx.shape, ctx.dims)).exp()
 
 
-class _Extreme(Op):
-    """amax / amin over dims; the gradient is shared evenly among ties (and nans), as in PyTorch."""
+class SharedTiesReduction(Op):
+    """Base of reductions to values taken from the input (amax/amin, max()/min(), median()) whose gradient is
+    shared evenly among the elements equal to the value (nans included), as in PyTorch."""
 
     _num_inputs = 1
     _name = None  # in messages
@@ -324,12 +345,12 @@ class _Extreme(Op):
         return mask * (_reshape_kept(grad, ctx.shape, ctx.dims) / mask.sum(ctx.dims, keepdim=True))
 
 
-class Amax(_Extreme):
+class Amax(SharedTiesReduction):
     _node_name = "AmaxBackward0"
     _name, _fn = "amax", "max"
 
 
-class Amin(_Extreme):
+class Amin(SharedTiesReduction):
     _node_name = "AminBackward0"
     _name, _fn = "amin", "min"
 
@@ -391,41 +412,10 @@ def _one_hot_along(idx, shape, dim, dtype):
     return _wrap((positions == idx._array).astype(dtype.np))
 
 
-class GatherAlong(Op):
-    """Elements of ``a`` at ``idx`` along ``dim`` (an index array): moves values, and gradients back."""
-
-    _node_name = "GatherBackward0"
-    _num_inputs = 1
-
-    @staticmethod
-    def forward(ctx, a, idx, dim):
-        ctx.idx, ctx.dim, ctx.size = idx, dim, a.shape[dim]
-        return xp_of(a).take_along_axis(a, idx, axis=dim)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return ScatterAddAlong.apply(grad, ctx.idx, ctx.dim, ctx.size)
-
-
-class ScatterAddAlong(Op):
-    """``src`` summed into zeros of length ``size`` along ``dim`` at ``idx`` (repeated indices add up)."""
-
-    _node_name = "ScatterAddBackward0"
-    _num_inputs = 1
-
-    @staticmethod
-    def forward(ctx, src, idx, dim, size):
-        xp = xp_of(src)
-        ctx.idx, ctx.dim = idx, dim
-        moved = xp.moveaxis(idx, dim, -1)
-        lines = math.prod(moved.shape[:-1])
-        flat = (moved.reshape(lines, -1) + xp.arange(lines).reshape(-1, 1) * size).ravel()
-        sums = xp.bincount(flat, weights=xp.moveaxis(src, dim, -1).ravel(), minlength=lines * size)
-        return xp.moveaxis(sums.reshape(moved.shape[:-1] + (size,)), -1, dim).astype(src.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return GatherAlong.apply(grad, ctx.idx, ctx.dim)
+def scatter_back(grad, idx, dim, shape):
+    """The gradient of picking the elements at ``idx`` (an array) along ``dim``: ``grad`` added back in place."""
+    from ..tensor import _wrap
+    return grad.new_zeros(shape).scatter_add(dim, _wrap(idx), grad)
 
 
 class MaxDim(ValueIndexReduction):
@@ -491,6 +481,13 @@ from .. import return_types  # noqa: E402
 from ..tensor import Tensor, _out, _wrap  # noqa: E402
 
 
+def named_result(kind, parts, out=None):
+    """``parts`` as the named tuple ``return_types.<kind>``, written into the tensors of ``out`` when given."""
+    if out is not None:
+        parts = [_out(part, o) for part, o in zip(parts, out)]
+    return getattr(return_types, kind)(*parts)
+
+
 def _np_dtype(dtype):
     return None if dtype is None else dtype.np
 
@@ -550,23 +547,22 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     return _out(Std.apply(input, dim, correction, keepdim), out)
 
 
-def _with_mean(moment):
-    def moment_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-        dim, correction = _correction(moment.__name__ + "_mean", dim, unbiased, correction)
-        spread = moment(input, dim, keepdim=keepdim, correction=correction)
-        return spread, mean(input, wrap_dims(dim, input.ndim), keepdim)
-    moment_mean.__name__ = moment.__name__ + "_mean"
-    return moment_mean
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    dim, correction = _correction("var_mean", dim, unbiased, correction)
+    return VarMean.apply(input, dim, correction, keepdim)
 
 
-var_mean, std_mean = _with_mean(var), _with_mean(std)
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    dim, correction = _correction("std_mean", dim, unbiased, correction)
+    return StdMean.apply(input, dim, correction, keepdim)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
-    """The vector p-norm over ``dim`` (all elements by default); 'fro' is the 2-norm."""
-    if isinstance(p, str):
-        if p != "fro":
-            raise RuntimeError(f"norm(): p='{p}' is a matrix norm; use ember.linalg.matrix_norm")
+    """The vector p-norm over ``dim`` (all elements by default); 'fro' is the 2-norm, 'nuc' a matrix norm."""
+    if p == "nuc":
+        from .decompositions import matrix_norm
+        return matrix_norm(input, p, (-2, -1) if dim is None else dim, keepdim, dtype=dtype, out=out)
+    if p == "fro":
         p = 2
     if dtype is not None:
         input = input.to(dtype)
@@ -594,10 +590,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
                            "identity.")
     dims = () if dim is None else dim
-    result = return_types.aminmax(amin(input, dims, keepdim), amax(input, dims, keepdim))
-    if out is not None:
-        return return_types.aminmax(_out(result.min, out[0]), _out(result.max, out[1]))
-    return result
+    return named_result("aminmax", (amin(input, dims, keepdim), amax(input, dims, keepdim)), out)
 
 
 def _extreme(all_op, dim_op, pair_fn, name):
@@ -606,8 +599,7 @@ def _extreme(all_op, dim_op, pair_fn, name):
             return pair_fn(input, dim, out=out)
         if dim is None:
             return _out(all_op.apply(input, None, False), out)
-        values, indices = dim_op.apply(input, dim, keepdim)
-        return getattr(return_types, name)(values, indices)
+        return named_result(name, dim_op.apply(input, dim, keepdim), out)
     reduce.__name__ = name
     return reduce
 
@@ -624,12 +616,12 @@ max = _extreme(MaxAll, MaxDim, maximum, "max")  # noqa: A001
 min = _extreme(MinAll, MinDim, minimum, "min")  # noqa: A001
 
 
-def argmax(input, dim=None, keepdim=False):
-    return ArgExtreme.apply(input, "argmax", dim, keepdim)
+def argmax(input, dim=None, keepdim=False, *, out=None):
+    return _out(ArgExtreme.apply(input, "argmax", dim, keepdim), out)
 
 
-def argmin(input, dim=None, keepdim=False):
-    return ArgExtreme.apply(input, "argmin", dim, keepdim)
+def argmin(input, dim=None, keepdim=False, *, out=None):
+    return _out(ArgExtreme.apply(input, "argmin", dim, keepdim), out)
 
 
 def _logical_reduction(name):

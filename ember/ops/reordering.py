@@ -108,8 +108,11 @@ def roll(input, shifts, dims=None):
     return Roll.apply(input, _ints(shifts), () if dims is None else _ints(dims))
 
 
-def flip(input, *dims):
-    return Flip.apply(input, _ints(_shape_arg(dims)))
+def flip(input, *dims, **dims_keyword):
+    """``flip(dims)``, ``flip(*dims)`` and ``flip(dims=...)``, as PyTorch accepts them."""
+    if set(dims_keyword) - {"dims"}:
+        raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(set(dims_keyword) - {'dims'}))}'")
+    return Flip.apply(input, _ints(dims_keyword["dims"] if dims_keyword else _shape_arg(dims)))
 
 
 def fliplr(input):

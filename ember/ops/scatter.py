@@ -8,7 +8,9 @@ import math
 from .. import dtypes
 from ..autograd.function import Op
 from ..backend import xp_of
+from .broadcast import sum_to_shape
 from .dims import wrap_dim
+from .indexing import IndexPut, IndexPutAdvanced, _value_for, to_array_key
 
 
 def flat_positions(shape, dim, index):
@@ -18,16 +20,24 @@ def flat_positions(shape, dim, index):
     strides = [1] * len(shape)
     for d in range(len(shape) - 2, -1, -1):
         strides[d] = strides[d + 1] * shape[d + 1]
-    flat = index.astype(xp.int64) * strides[dim]
+    # an expanded index (index_add's, or .expand()-ed by the caller) is read once per distinct value
+    core = index[tuple(slice(0, 1) if step == 0 and d != dim else slice(None)
+                       for d, step in enumerate(index.strides))]
+    along = core.astype(xp.int64) * strides[dim]
+    others = 0
     for d, n in enumerate(index.shape):
         if d != dim:
-            flat = flat + xp.arange(n).reshape((n,) + (1,) * (index.ndim - d - 1)) * strides[d]
-    return flat
+            others = others + xp.arange(n).reshape((n,) + (1,) * (index.ndim - d - 1)) * strides[d]
+    return along + others
 
 
-def reduce_into(out, positions, values, how):
-    """``out.flat[positions] (how)= values`` for a contiguous ``out``; ``how`` is 'set', 'add' or 'multiply'.
-    Repeated positions combine all their values (for 'set' the last one wins)."""
+_UFUNCS = {"add": "add", "multiply": "multiply", "amax": "maximum", "amin": "minimum"}
+
+
+def reduce_into(out, positions, values, how, include_self=True):
+    """``out.flat[positions] (how)= values`` for a contiguous ``out``; ``how`` is 'set', 'add', 'multiply',
+    'amax' or 'amin'. Repeated positions combine all their values (for 'set' the last one wins); without
+    ``include_self`` the old values at the written positions take no part."""
     xp = xp_of(out)
     target, positions = out.reshape(-1), positions.reshape(-1)
     values = xp.broadcast_to(values, positions.shape) if values.ndim == 0 else values.reshape(-1)
@@ -35,15 +45,16 @@ def reduce_into(out, positions, values, how):
         if how == "set":
             target[positions] = values
         return out
-    if how == "add" and values.dtype.kind == "f" and 4 * positions.size >= target.size:
+    if how == "add" and include_self and values.dtype.kind == "f" and 4 * positions.size >= target.size:
         target += xp.bincount(positions, values, minlength=target.size).astype(target.dtype, copy=False)
         return out
     order = xp.argsort(positions, kind="stable")
     sorted_positions = positions[order]
     starts = xp.flatnonzero(xp.concatenate(([True], sorted_positions[1:] != sorted_positions[:-1])))
-    ufunc = xp.add if how == "add" else xp.multiply
+    ufunc = getattr(xp, _UFUNCS[how])
     unique = sorted_positions[starts]
-    target[unique] = ufunc(target[unique], ufunc.reduceat(values[order], starts))
+    reduced = ufunc.reduceat(values[order], starts)
+    target[unique] = ufunc(target[unique], reduced) if include_self else reduced
     return out
 
 
@@ -70,29 +81,45 @@ def _check_index_shape(name, a, dim, index, src=None):
         raise RuntimeError(f"{name}(): Index tensor must have the same number of dimensions as "
                            f"{'input' if name == 'gather' else 'self'} tensor")
     fits_self = all(i == dim or m <= n for i, (m, n) in enumerate(zip(index.shape, a.shape)))
-    fits_src = src is None or getattr(src, "ndim", 0) == 0 or all(m <= n for m, n in zip(index.shape, src.shape))
+    fits_src = src is None or all(m <= n for m, n in zip(index.shape, src.shape))
     if not (fits_self and fits_src):
-        src_part = "" if src is None or getattr(src, "ndim", 0) == 0 else \
-            f" and to be no larger size than src {list(src.shape)}"
-        raise RuntimeError(f"{name}(): Expected index {list(index.shape)} to be no larger than self {list(a.shape)} apart "
-                           f"from dimension {dim}{src_part}")
+        src_part = "" if src is None else f" and to be no larger size than src {list(src.shape)}"
+        raise RuntimeError(f"{name}(): Expected index {list(index.shape)} to be no larger than self "
+                           f"{list(a.shape)} apart from dimension {dim}{src_part}")
 
 
 def _check_same_dtype(name, a, src):
-    if getattr(src, "ndim", None) is not None and src.dtype != a.dtype:
+    if src.dtype != a.dtype:
         raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype, but got "
                            f"{dtypes.scalar_type_name(a.dtype)} and {dtypes.scalar_type_name(src.dtype)}")
 
 
 def _fit(src, shape):
     """The leading ``shape`` block of ``src`` (scatter reads only as much of src as index covers)."""
-    if src.ndim == 0 or src.shape == shape:
+    if src.shape == shape:
         return src
     return src[tuple(slice(0, n) for n in shape)]
 
 
 def _at_least_1d(*arrays):
     return tuple(a.reshape(1) if a.ndim == 0 else a for a in arrays)
+
+
+def _scatter_operands(ctx, name, a, src, dim, index):
+    """Checks shared by the scatter ops; returns self (at least 1-d), the values to write (src's block that
+    index covers, or the number) and their flat positions; keeps dim and src's shape for backward."""
+    check_index_dtype(name, index)
+    from_tensor = hasattr(src, "ndim")
+    if from_tensor:
+        _check_same_dtype(name, a, src)
+    a1, index1 = _at_least_1d(a, index)
+    src1 = _at_least_1d(src)[0] if from_tensor else None
+    d = wrap_dim(dim, a1.ndim)
+    _check_index_shape(name, a1, d, index1, src1)
+    check_index(index1, a1.shape[d], d, prefix=f"{name}(): ")
+    ctx.dim, ctx.src_shape = dim, getattr(src, "shape", None)
+    values = _fit(src1, index1.shape) if from_tensor else xp_of(a).asarray(src).astype(a.dtype)
+    return a1, values, flat_positions(a1.shape, d, index1)
 
 
 class Gather(Op):
@@ -126,19 +153,10 @@ class Scatter(Op):
 
     @staticmethod
     def forward(ctx, a, src, dim, index, reduce, name="scatter"):
-        check_index_dtype(name, index)
-        _check_same_dtype(name, a, src)
-        shape = a.shape
-        a1, index = _at_least_1d(a, index)
-        src1 = src.reshape(1) if getattr(src, "ndim", 1) == 0 and index.ndim else src
-        d = wrap_dim(dim, a1.ndim)
-        _check_index_shape(name, a1, d, index, src1 if hasattr(src1, "ndim") else None)
-        check_index(index, a1.shape[d], d, prefix=f"{name}(): ")
-        ctx.dim, ctx.reduce, ctx.src_shape = dim, reduce, getattr(src, "shape", None)
-        ctx.save_for_backward(index.reshape(index.shape if a.ndim else ()))
-        values = src1 if not hasattr(src1, "ndim") else _fit(src1, index.shape)
-        values = xp_of(a).asarray(values, a.dtype)
-        return reduce_into(a1.copy(), flat_positions(a1.shape, d, index), values, reduce or "set").reshape(shape)
+        a1, values, positions = _scatter_operands(ctx, name, a, src, dim, index)
+        ctx.reduce = reduce
+        ctx.save_for_backward(index)
+        return reduce_into(a1.copy(), positions, values, reduce or "set").reshape(a.shape)
 
     @staticmethod
     def backward(ctx, grad):
@@ -169,13 +187,77 @@ class ScatterAdd(Scatter):
 
 
 def _src_grad(ctx, grad, index):
-    """The gradient of scatter's src: the read-back values in the block index covers, zero elsewhere."""
-    picked = grad.gather(ctx.dim, index)
-    if picked.shape == ctx.src_shape:
+    return _fit_grad(grad.gather(ctx.dim, index), ctx.src_shape)
+
+
+def _fit_grad(picked, src_shape):
+    """The gradient of scatter's src: the values read back in the block index covers, zero elsewhere."""
+    if picked.shape == src_shape:
         return picked
-    full = picked.new_zeros(ctx.src_shape)
+    full = picked.new_zeros(src_shape)
     full[tuple(slice(0, n) for n in picked.shape)] = picked
     return full
+
+
+class ScatterReduce(Op):
+    """scatter_reduce: 'sum', 'prod', 'mean', 'amax' or 'amin' of src (and, with include_self, self) per place."""
+
+    _node_name = "ScatterReduceBackward0"
+    _num_inputs = 2
+    _HOW = {"sum": "add", "mean": "add", "prod": "multiply", "amax": "amax", "amin": "amin"}
+    _ALIASES = {"max": "amax", "min": "amin"}  # PyTorch takes these too
+
+    @staticmethod
+    def forward(ctx, a, src, dim, index, reduce, include_self):
+        reduce = ScatterReduce._ALIASES.get(reduce, reduce)
+        if reduce not in ScatterReduce._HOW:
+            raise RuntimeError(f"scatter_reduce(): reduce argument must be either sum, prod, mean, amax or amin, "
+                               f"got {reduce}")
+        a1, values, positions = _scatter_operands(ctx, "scatter_reduce", a, src, dim, index)
+        xp = xp_of(a)
+        out = reduce_into(a1.copy(), positions, values, ScatterReduce._HOW[reduce], include_self)
+        hits = xp.bincount(positions.reshape(-1), minlength=a1.size).reshape(a1.shape)
+        counts = hits + include_self
+        if reduce == "mean":
+            divisor = xp.maximum(counts, 1).astype(a.dtype)
+            out = out / divisor if a.dtype.kind in "fc" else out // divisor
+        ctx.reduce, ctx.include_self = reduce, include_self
+        ctx.touched, ctx.counts = _wrap(hits.reshape(a.shape) > 0), _wrap(counts.reshape(a.shape))
+        ctx.save_for_backward(index, a, src, out.reshape(a.shape))
+        return out.reshape(a.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        index, a, src, out = ctx.saved_tensors
+        dim, touched = ctx.dim, ctx.touched
+        if ctx.reduce in ("sum", "mean"):
+            per = grad if ctx.reduce == "sum" else grad / ctx.counts.clamp(min=1).to(grad.dtype)
+            ga, gs = per, per.gather(dim, index)
+        elif ctx.reduce == "prod":
+            ga, gs = _prod_grads(ctx, grad, index, a, src, out)
+        else:
+            src_wins = src.eq(out.gather(dim, index)).to(grad.dtype)
+            self_wins = a.eq(out).to(grad.dtype)  # counted among the ties even when excluded, as in PyTorch
+            share = grad / (self_wins.scatter_add(dim, index, src_wins))
+            ga, gs = share * self_wins, share.gather(dim, index) * src_wins
+        if not ctx.include_self:
+            ga = ga.masked_fill(touched, 0)
+        need_a, need_src = ctx.needs_input_grad
+        return ga if need_a else None, _fit_grad(gs, ctx.src_shape) if need_src else None
+
+
+def _prod_grads(ctx, grad, index, a, src, out):
+    """Gradients of a scatter product: the product of the others, also where a factor is zero (as PyTorch)."""
+    dim, include_self = ctx.dim, ctx.include_self
+    a_nonzero = a.masked_fill(a == 0, 1)
+    ga = grad * a_nonzero.scatter_reduce(dim, index, src, "prod", include_self=include_self) / a_nonzero
+    src_zero = src == 0
+    zeros_per_place = a.new_zeros(a.shape).scatter_add(dim, index, src_zero.to(a.dtype)).gather(dim, index)
+    single_zero = src_zero & (zeros_per_place == 1)
+    without_zero = a.scatter_reduce(dim, index, src.masked_fill(single_zero, 1), "prod", include_self=include_self)
+    gs = (grad * without_zero).gather(dim, index).where(single_zero,
+                                                       (grad * out).gather(dim, index) / src.masked_fill(src_zero, 1))
+    return ga, gs
 
 
 def _index_vector(name, index):
@@ -205,9 +287,7 @@ class IndexSelect(Op):
         a1 = a.reshape(1) if a.ndim == 0 else a
         d = wrap_dim(dim, a1.ndim)
         flat = index.reshape(-1)
-        if flat.size and ((flat < 0) | (flat >= a1.shape[d])).any():
-            raise IndexError(f"index_select(): index out of range in self (index {flat.tolist()} for dimension "
-                             f"{d} of size {a1.shape[d]})")
+        check_index(flat, a1.shape[d], d, IndexError, "index_select(): index out of range in self: ")
         ctx.dim, ctx.shape = d, a.shape
         ctx.save_for_backward(flat)
         out = xp_of(a).take(a1, flat, axis=d)
@@ -216,16 +296,15 @@ class IndexSelect(Op):
     @staticmethod
     def backward(ctx, grad):
         (index,) = ctx.saved_tensors
-        zeros = grad.new_zeros(ctx.shape)
-        return zeros.index_add(ctx.dim, index, grad.reshape(zeros.shape) if not zeros.ndim else grad)
+        return grad.new_zeros(ctx.shape).index_add(ctx.dim, index, grad)
 
 
 class _IndexWrite(Op):
     """index_add / index_copy: ``source`` written (combined per ``_how``) at ``index`` along ``dim``."""
 
     _num_inputs = 2
-    _how = None
-    _name = None
+    _how = _name = None
+    _bounds_error, _bounds_prefix = RuntimeError, ""
 
     @classmethod
     def forward(cls, ctx, a, source, dim, index, alpha=1):
@@ -263,7 +342,6 @@ class _IndexWrite(Op):
 class IndexAdd(_IndexWrite):
     _node_name = "IndexAddBackward0"
     _how, _name = "add", "index_add_"
-    _bounds_error, _bounds_prefix = RuntimeError, ""
 
     @staticmethod
     def backward(ctx, grad):
@@ -367,27 +445,35 @@ class IndexPutAccumulate(Op):
         xp = xp_of(a)
         ctx.key, ctx.values_shape = tensor_key, values.shape
         ints = []
-        for k in key:
+        for k in map(xp.asarray, key):
             ints.extend(xp.nonzero(k) if k.dtype.kind == "b" else (k,))
         ints = xp.broadcast_arrays(*ints)
-        lead = a.shape[:len(ints)]
+        lead, rest = a.shape[:len(ints)], math.prod(a.shape[len(ints):])
         for d, (k, n) in enumerate(zip(ints, lead)):
             check_index(k, n, d, IndexError, negative=True)
-        rows = xp.ravel_multi_index(tuple(k % n for k, n in zip(ints, lead)), lead) if ints else xp.zeros((), int)
-        rest = a.size // max(1, int(xp.prod(lead))) if a.size else 0
+        rows = xp.ravel_multi_index(tuple(k % n for k, n in zip(ints, lead)), lead)
         positions = rows[..., None] * rest + xp.arange(rest)
         values = xp.broadcast_to(values, rows.shape + a.shape[len(ints):])
         return reduce_into(a.copy(), positions, values.reshape(positions.shape), "add")
 
     @staticmethod
     def backward(ctx, grad):
-        from .broadcast import sum_to_shape
         need_a, need_values = ctx.needs_input_grad
         return grad if need_a else None, sum_to_shape(grad[ctx.key], ctx.values_shape) if need_values else None
 
 
+class SelectScatter(IndexPut):
+    """A copy of self with src written into one select (or, in the subclass, one slice) of it."""
+
+    _node_name = "SelectScatterBackward0"
+
+
+class SliceScatter(IndexPut):
+    _node_name = "SliceScatterBackward0"
+
+
 # ---- public functions (also bound as Tensor methods) ----
-from ..tensor import Tensor, _out  # noqa: E402
+from ..tensor import Tensor, _out, _wrap  # noqa: E402
 
 
 def _array(name, index, what="index"):
@@ -410,6 +496,10 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None):
         raise TypeError("scatter() missing required argument 'src' or 'value'")
     op = Scatter if isinstance(src, Tensor) else ScatterValue
     return _out(op.apply(input, src, dim, _array("scatter", index), reduce), out)
+
+
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
+    return _out(ScatterReduce.apply(input, src, dim, _array("scatter_reduce", index), reduce, include_self), out)
 
 
 def scatter_add(input, dim, index, src, *, out=None):
@@ -438,7 +528,6 @@ def index_fill(input, dim, index, value):
 
 
 def index_put(input, indices, values, accumulate=False):
-    from .indexing import IndexPutAdvanced, _value_for, to_array_key
     if not isinstance(values, Tensor):
         values = input.new_tensor(values)
     values = _value_for(input, values, True)
@@ -447,6 +536,39 @@ def index_put(input, indices, values, accumulate=False):
     if not accumulate:
         return IndexPutAdvanced.apply(input, values, key, True)
     return IndexPutAccumulate.apply(input, values, key, indices)
+
+
+def _scatter_into(op, name, input, src, key):
+    slice_shape = input._array[key].shape
+    if tuple(src.shape) != slice_shape:
+        raise RuntimeError(f"{name}(): expected src to have a size equal to the slice of self. src size = "
+                           f"{list(src.shape)}, slice size = {list(slice_shape)}")
+    return op.apply(input, src.to(input.dtype), key, False)
+
+
+def select_scatter(input, src, dim, index):
+    input.select(dim, index)  # PyTorch's errors for a dim or index out of range
+    key = (slice(None),) * wrap_dim(dim, input.ndim) + (index, Ellipsis)
+    return _scatter_into(SelectScatter, "select_scatter", input, src, key)
+
+
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    key = (slice(None),) * wrap_dim(dim, input.ndim) + (slice(start, end, step), Ellipsis)
+    return _scatter_into(SliceScatter, "slice_scatter", input, src, key)
+
+
+def put(input, index, source, accumulate=False):
+    """``input.flatten()[index] = source`` (or ``+=``), keeping input's shape."""
+    if index.numel() != source.numel():
+        raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
+                         f"source.numel() = {source.numel()}, index.numel() = {index.numel()}")
+    n = input.numel()
+    flat = _array("put", index).reshape(-1)
+    bad = (flat < -n) | (flat >= n)
+    if bad.any():
+        raise IndexError(f"put_(): out of range: tried to access index {int(flat[bad][0])} on a tensor of {n} "
+                         f"elements.")
+    return input.reshape(-1).index_put((index.reshape(-1),), source.reshape(-1), accumulate).reshape(input.shape)
 
 
 def take(input, index, *, out=None):
@@ -468,7 +590,9 @@ def take_along_dim(input, indices, dim=None, *, out=None):
 
 # ---- what this module exports (see ember/ops/__init__.py) ----
 FUNCTIONS_AND_METHODS = {"gather": gather, "scatter": scatter, "scatter_add": scatter_add,
-                         "index_select": index_select, "index_add": index_add, "index_copy": index_copy,
-                         "index_fill": index_fill, "index_put": index_put, "take": take,
-                         "take_along_dim": take_along_dim}
-INPLACE = dict.fromkeys(("scatter", "scatter_add", "index_add", "index_copy", "index_fill", "index_put"))
+                         "scatter_reduce": scatter_reduce, "index_select": index_select, "index_add": index_add,
+                         "index_copy": index_copy, "index_fill": index_fill, "index_put": index_put, "take": take,
+                         "take_along_dim": take_along_dim, "select_scatter": select_scatter,
+                         "slice_scatter": slice_scatter, "put": put}
+INPLACE = dict.fromkeys(("scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy", "index_fill",
+                         "index_put", "put"))

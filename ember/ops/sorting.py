@@ -4,7 +4,7 @@ from .. import dtypes
 from ..autograd.function import Op
 from ..backend import xp_of
 from .dims import wrap_dim
-from .reduction import Amax, GatherAlong, ScatterAddAlong, ValueIndexReduction, _torch_name
+from .reduction import SharedTiesReduction, ValueIndexReduction, _torch_name, named_result, scatter_back
 
 
 def _argsort(xp, a, dim, descending=False):
@@ -14,9 +14,8 @@ def _argsort(xp, a, dim, descending=False):
     return a.shape[dim] - 1 - xp.flip(xp.argsort(xp.flip(a, dim), axis=dim, kind="stable"), dim)
 
 
-def _leading(array, dim, k):
-    """The first ``k`` entries along ``dim``."""
-    return array[(slice(None),) * dim + (slice(0, k),)]
+def _slice_along(array, dim, start, stop):
+    return array[(slice(None),) * dim + (slice(start, stop),)]
 
 
 class _Permute(Op):
@@ -29,16 +28,16 @@ class _Permute(Op):
         xp = xp_of(a)
         view, d = (a if a.ndim else a.reshape(1)), wrap_dim(dim, a.ndim)
         idx = cls._indices(xp, view, d, *args)
-        ctx.idx, ctx.dim, ctx.size, ctx.shape = idx, d, view.shape[d], a.shape
         values = xp.take_along_axis(view, idx, axis=d)
         if not a.ndim:
             values, idx = values.reshape(()), idx.reshape(())
-        return values, idx.astype("int64", copy=False)
+        idx = idx.astype("int64", copy=False)
+        ctx.idx, ctx.dim, ctx.shape = idx, d, a.shape
+        return values, idx
 
     @staticmethod
     def backward(ctx, grad, grad_idx=None):
-        g = grad if grad.ndim else grad.reshape(1)
-        return ScatterAddAlong.apply(g, ctx.idx, ctx.dim, ctx.size).reshape(ctx.shape)
+        return scatter_back(grad, ctx.idx, ctx.dim, ctx.shape)
 
 
 class Sort(_Permute):
@@ -57,7 +56,7 @@ class Topk(_Permute):
         if not 0 <= k <= a.shape[dim]:
             raise RuntimeError(f"selected index k out of range: topk(k={k}) along a dim of size {a.shape[dim]} "
                                f"(input shape {tuple(a.shape)})")
-        return _leading(_argsort(xp, a, dim, largest), dim, k)
+        return _slice_along(_argsort(xp, a, dim, largest), dim, 0, k)
 
 
 def _take_position(xp, a, dim, position):
@@ -74,7 +73,7 @@ class Kthvalue(ValueIndexReduction):
         if not 1 <= k <= a.shape[dim]:
             raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim} "
                                f"(k={k}, size {a.shape[dim]})")
-        return _argsort(xp, a, dim)[(slice(None),) * dim + (slice(k - 1, k),)]
+        return _slice_along(_argsort(xp, a, dim), dim, k - 1, k)
 
 
 def _median_position(xp, a, dim, ignore_nan):
@@ -105,7 +104,7 @@ class NanmedianDim(MedianDim):
     _ignore_nan = True
 
 
-class MedianAll(Amax):
+class MedianAll(SharedTiesReduction):
     """median() of all elements: the gradient is shared evenly among elements equal to it, as in PyTorch."""
 
     _node_name = "MedianBackward0"
@@ -193,12 +192,11 @@ class UniqueConsecutive(_Unique):
 
 
 # ---- public functions (also bound as Tensor methods) ----
-from .. import return_types  # noqa: E402
 from ..tensor import Tensor, _out, _wrap  # noqa: E402
 
 
 def sort(input, dim=-1, descending=False, *, stable=False, out=None):
-    return return_types.sort(*Sort.apply(input, dim, descending))
+    return named_result("sort", Sort.apply(input, dim, descending), out)
 
 
 def argsort(input, dim=-1, descending=False, *, stable=False):
@@ -210,18 +208,18 @@ def msort(input, *, out=None):
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A002 - PyTorch's name
-    return return_types.topk(*Topk.apply(input, -1 if dim is None else dim, k, largest))
+    return named_result("topk", Topk.apply(input, -1 if dim is None else dim, k, largest), out)
 
 
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
-    return return_types.kthvalue(*Kthvalue.apply(input, -1 if dim is None else dim, keepdim, k))
+    return named_result("kthvalue", Kthvalue.apply(input, -1 if dim is None else dim, keepdim, k), out)
 
 
 def _median_fn(all_op, dim_op, name):
     def median(input, dim=None, keepdim=False, *, out=None):
         if dim is None:
             return _out(all_op.apply(input, None, False), out)
-        return getattr(return_types, name)(*dim_op.apply(input, dim, keepdim))
+        return named_result(name, dim_op.apply(input, dim, keepdim), out)
     median.__name__ = name
     return median
 
@@ -231,7 +229,7 @@ nanmedian = _median_fn(NanmedianAll, NanmedianDim, "nanmedian")
 
 
 def mode(input, dim=-1, keepdim=False, *, out=None):
-    return return_types.mode(*Mode.apply(input, dim, keepdim))
+    return named_result("mode", Mode.apply(input, dim, keepdim), out)
 
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
@@ -258,6 +256,19 @@ def _check_quantile(name, input, q, interpolation):
     return q_arr
 
 
+def _ranks(xp, arr, dim, q, ignore_nan, interpolation):
+    """Fractional positions in ``arr`` sorted along ``dim`` of each quantile ``q``: shape (len(q), kept shape)."""
+    last = arr.shape[dim] - 1
+    valid = (arr == arr).sum(axis=dim, keepdims=True)[None]
+    qs = q.reshape((-1,) + (1,) * arr.ndim)
+    if ignore_nan:  # an all-nan line takes rank 0, a nan
+        ranks = xp.maximum(qs * (valid - 1).astype(arr.dtype), 0)
+    else:  # a line with a nan takes the last rank, a nan
+        ranks = xp.where(valid <= last, last, qs * arr.dtype.type(last))
+    rounding = {"lower": xp.floor, "higher": xp.ceil, "nearest": xp.round}.get(interpolation)
+    return ranks if rounding is None else rounding(ranks)
+
+
 def _quantile_fn(name, ignore_nan):
     def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
         """Sort, then interpolate between the two neighbouring order statistics (as PyTorch composes it)."""
@@ -265,24 +276,14 @@ def _quantile_fn(name, ignore_nan):
         xp = xp_of(input._array)
         x = input.reshape(-1) if dim is None or not input.ndim else input
         d = 0 if dim is None else wrap_dim(dim, input.ndim)
-        ordered = sort(x, d).values.unsqueeze(0)
-        arr = x._array
-        last = arr.shape[d] - 1
-        valid = (arr == arr).sum(axis=d, keepdims=True)[None]
-        qs = q_arr.reshape((-1,) + (1,) * arr.ndim)
-        if ignore_nan:  # an all-nan line takes rank 0, a nan
-            ranks = xp.maximum(qs * (valid - 1).astype(arr.dtype), 0)
-        else:  # a line with a nan takes the last rank, a nan
-            ranks = xp.where(valid <= last, last, qs * arr.dtype.type(last))
-        if interpolation in ("lower", "higher", "nearest"):
-            ranks = {"lower": xp.floor, "higher": xp.ceil, "nearest": xp.round}[interpolation](ranks)
-        below, above = xp.floor(ranks).astype("int64"), xp.ceil(ranks).astype("int64")
-        shape = below.shape
-        values = GatherAlong.apply(ordered.expand(shape[:1] + ordered.shape[1:]), below, d + 1)
+        ranks = _ranks(xp, x._array, d, q_arr, ignore_nan, interpolation)
+        below = xp.floor(ranks).astype("int64")
+        ordered = sort(x, d).values.unsqueeze(0).expand(ranks.shape[:1] + x.shape)
+        values = ordered.gather(d + 1, _wrap(below))
         if interpolation in ("linear", "midpoint"):
-            weights = xp.full(shape, 0.5, arr.dtype) if interpolation == "midpoint" else ranks - below
-            upper = GatherAlong.apply(ordered.expand(shape[:1] + ordered.shape[1:]), above, d + 1)
-            values = values + (upper - values) * _wrap(weights.astype(arr.dtype))
+            weights = xp.full_like(ranks, 0.5) if interpolation == "midpoint" else ranks - below
+            upper = ordered.gather(d + 1, _wrap(xp.ceil(ranks).astype("int64")))
+            values = values + (upper - values) * _wrap(weights.astype(ranks.dtype))
         values = values.squeeze(d + 1)
         if keepdim:
             values = values.reshape((-1,) + (1,) * input.ndim) if dim is None else values.unsqueeze(d + 1)

@@ -50,7 +50,7 @@ def erf(a):
     xp = xp_of(x)
     mag = xp.abs(x)
     value = xp.where(mag < _SWITCH, _erf_series(xp.minimum(mag, _SWITCH)), 1 - _erfc_fraction(xp.maximum(mag, _SWITCH)))
-    return (xp.sign(x) * value).astype(a.dtype)
+    return xp.copysign(value, x).astype(a.dtype)
 
 
 def erfc(a):
@@ -75,7 +75,7 @@ def erfinv(a):
         residual = xp.where(m > 0.5, one_minus - _erfc_nonnegative(x), _erf_series(xp.minimum(x, _SWITCH)) - m)
         x = x - residual / (_TWO_OVER_SQRT_PI * xp.exp(-x * x))
     x = xp.where(inside, x, xp.where(mag == 1, xp.inf, xp.nan))
-    return (xp.sign(y) * x).astype(a.dtype)
+    return xp.copysign(x, y).astype(a.dtype)
 
 
 _LANCZOS_G = 7
@@ -106,12 +106,13 @@ def lgamma(a):
     left = x < 0.5
     right = _lgamma_right(xp.where(left, 1 - x, x))
     reflected = math.log(math.pi) - xp.log(xp.abs(xp.sin(math.pi * x))) - right
-    out = xp.where(left, reflected, right)
-    return xp.where(_is_pole(x), xp.inf, out).astype(a.dtype)
+    out = xp.where((x == 1) | (x == 2), 0.0, xp.where(left, reflected, right))
+    return xp.where(_is_pole(x) | xp.isinf(x), xp.inf, out).astype(a.dtype)
 
 
 _BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)  # B2, B4, ..., B14
 _ASYMPTOTIC_FROM = 10.0
+_MAX_SHIFTS = 10_000  # polygamma shifts a negative x up one step at a time; further below it gives nan
 
 
 def polygamma(n, a):
@@ -123,12 +124,13 @@ def polygamma(n, a):
     sign = -1.0 if n % 2 == 0 else 1.0
     total = xp.zeros_like(x)
     x = x.copy()
-    while True:
-        low = x < _ASYMPTOTIC_FROM
+    for _ in range(_MAX_SHIFTS):
+        low = (x < _ASYMPTOTIC_FROM) & xp.isfinite(x)
         if not low.any():
             break
         total += xp.where(low, 1 / xp.where(low, x, 1.0) ** (n + 1), 0.0)
         x = xp.where(low, x + 1, x)
+    x = xp.where(x < _ASYMPTOTIC_FROM, xp.nan, x)
     fact = math.factorial(n)
     series = math.factorial(n - 1) / x ** n + fact / (2 * x ** (n + 1))
     for k, b in enumerate(_BERNOULLI, 1):

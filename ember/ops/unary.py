@@ -84,7 +84,10 @@ def _rounded(ufunc):
 
 
 def _sign(xp, a):
-    return xp.sign(a) if a.dtype.kind != "b" else a.copy()
+    """sign, with PyTorch's 0 for nan."""
+    if a.dtype.kind != "f":
+        return xp.sign(a) if a.dtype.kind != "b" else a.copy()
+    return xp.where(xp.isnan(a), 0, xp.sign(a)).astype(a.dtype, copy=False)
 
 
 def _sigmoid(xp, a):
@@ -93,6 +96,16 @@ def _sigmoid(xp, a):
 
 def _erf_slope(x):
     return _TWO_OVER_SQRT_PI * (-x * x).exp()
+
+
+def _sinc(xp, a):
+    scaled = a * a.dtype.type(math.pi)
+    return xp.where(a == 0, 1, xp.sin(scaled) / xp.where(a == 0, 1, scaled)).astype(a.dtype, copy=False)
+
+
+def _sinc_derivative(g, x):
+    scaled = x * math.pi
+    return g * ((scaled.cos() * scaled - scaled.sin()) / (scaled * x)).where(x != 0, 0.0)
 
 
 def _nan_to_num(xp, a, nan, posinf, neginf):
@@ -150,6 +163,11 @@ _TABLE = {
     "erfinv": (lambda xp, a: special.erfinv(a), lambda g, y: g * (math.sqrt(math.pi) / 2) * (y * y).exp(), True),
     "lgamma": (lambda xp, a: special.lgamma(a), lambda g, x: g * x.digamma()),
     "digamma": (lambda xp, a: special.digamma(a), lambda g, x: g * x.polygamma(1)),
+    "sinc": (_sinc, _sinc_derivative),
+    "deg2rad": (lambda xp, a: a * a.dtype.type(math.pi / 180), lambda g, x: g * (math.pi / 180), False, _to_float,
+                "Deg2RadBackward0"),
+    "rad2deg": (lambda xp, a: a * a.dtype.type(180 / math.pi), lambda g, x: g * (180 / math.pi), False, _to_float,
+                "Rad2DegBackward0"),
     "abs": (lambda xp, a: xp.abs(a), lambda g, x: g * x.sign(), False, _keep_numeric("abs_cpu")),
     "sign": (_sign, None, False, _keep),
     "sgn": (_sign, None, False, _keep),
@@ -164,7 +182,8 @@ _TABLE = {
 _OPS = {name: _unary_op(name, *entry) for name, entry in _TABLE.items()}
 # ops with parameters beyond the input
 RoundDecimals = _unary_op("round", _round_decimals, None, False, _keep_numeric("round_vml_cpu"), "RoundBackward1")
-NanToNum = _unary_op("nan_to_num", _nan_to_num, lambda g, x, *bounds: g.where(x.isfinite(), 0.0), False, _keep)
+NanToNum = _unary_op("nan_to_num", _nan_to_num, lambda g, x, *bounds: g.where(x.isfinite(), 0.0), False, _keep,
+                     "NanToNumBackward0")
 Logit = _unary_op("logit", _logit, _logit_derivative)
 Polygamma = _unary_op("polygamma", lambda xp, a, n: special.polygamma(n, a),
                       lambda g, x, n: g * x.polygamma(n + 1))
@@ -184,9 +203,10 @@ def _unary_fn(op, name):
 _FNS = {name: _unary_fn(op, name) for name, op in _OPS.items() if name != "round"}
 
 
-def round(input, *, decimals=0, out=None):  # noqa: A001 - PyTorch's name
-    op_result = _OPS["round"].apply(input) if decimals == 0 else RoundDecimals.apply(input, decimals)
-    return _out(op_result, out)
+def round(input, *, decimals=None, out=None):  # noqa: A001 - PyTorch's name
+    """``decimals`` given (even 0) is PyTorch's other overload, with its own node (RoundBackward1)."""
+    result = _OPS["round"].apply(input) if decimals is None else RoundDecimals.apply(input, decimals)
+    return _out(result, out)
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
