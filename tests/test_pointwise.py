@@ -185,7 +185,8 @@ NAMES = ("float16", "float32", "float64", "uint8", "int8", "int16", "int32", "in
 PAIRS = list(itertools.product(NAMES, NAMES))
 PROMOTING = {name: BINARY[name][0] for name in ("fmax", "fmin", "fmod", "atan2", "hypot", "copysign",
                                                    "float_power", "logaddexp", "logaddexp2", "xlogy",
-                                                   "remainder", "floor_divide", "true_divide")}
+                                                   "remainder", "floor_divide", "true_divide", "maximum", "minimum",
+                                                   "pow")}
 PROMOTING["ldexp"] = BINARY["ldexp"][0]
 PROMOTING["nextafter"] = BINARY["nextafter"][0]
 PROMOTING["gcd"] = lambda lib, a, b: lib.gcd(a, b)
@@ -291,7 +292,8 @@ def test_addcmul_addcdiv_in_place_and_mixed_dtypes(name):
 
 
 def test_addcmul_of_integers_and_addcdiv_refusal():
-    check(lambda lib, a, b, c: lib.addcmul(a, b, c, value=3), np.arange(6), np.arange(6), np.arange(6))
+    for value in (3, 0.5, -1.7):
+        check(lambda lib, a, b, c: lib.addcmul(a, b, c, value=value), np.arange(6), np.arange(6), np.arange(6))
     message = check_error(lambda lib, a, b, c: lib.addcdiv(a, b, c), np.arange(3), np.arange(3), np.arange(1, 4))
     assert "addcdiv" in message
     check_error(lambda lib, a, b, c: lib.addcmul(a, b, c), *[np.ones(3, bool)] * 3)

@@ -209,8 +209,6 @@ METHODS = {"__eq__": _not_implemented_on_type_error(eq), "__ne__": _not_implemen
            "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge, "__invert__": invert,
            "__and__": bitwise_and, "__rand__": bitwise_and, "__or__": bitwise_or, "__ror__": bitwise_or,
            "__xor__": bitwise_xor, "__rxor__": bitwise_xor}
-INPLACE = {"eq": None, "ne": None, "lt": None, "le": None, "gt": None, "ge": None, "greater": None,
-           "greater_equal": None, "less": None, "less_equal": None, "not_equal": None, "bitwise_not": None,
-           "logical_not": None,
-           "logical_and": None, "logical_or": None, "logical_xor": None, "bitwise_and": "__iand__", "bitwise_or": "__ior__",
-           "bitwise_xor": "__ixor__"}
+INPLACE = {**dict.fromkeys(("eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
+                             "not_equal", "bitwise_not", "logical_not", "logical_and", "logical_or", "logical_xor")),
+           "bitwise_and": "__iand__", "bitwise_or": "__ior__", "bitwise_xor": "__ixor__"}

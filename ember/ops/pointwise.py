@@ -171,6 +171,8 @@ def ldexp(input, other, *, out=None):
             input.is_floating_point():
         raise NotImplementedError("\"ldexp_cpu_exp\" not implemented for 'Bool': ldexp got a bool exponent")
     return _ldexp(input, other, out=out)
+
+
 nextafter = _tensor_pair_fn("nextafter", Nextafter, kinds="f")
 gcd = _tensor_pair_fn("gcd", Gcd, kinds="iu")
 lcm = _tensor_pair_fn("lcm", Lcm, kinds="iu")
@@ -238,24 +240,15 @@ bitwise_left_shift = _shift_fn("bitwise_left_shift", LeftShift, "lshift_cpu")
 bitwise_right_shift = _shift_fn("bitwise_right_shift", RightShift, "rshift_cpu")
 
 
-def _ternary_dtype(*operands):
-    """PyTorch's result dtype over several operands: dimensioned tensors, then 0-d ones, then python numbers."""
-    dims, zero_dims, scalars = [], [], []
-    for x in operands:
-        if isinstance(x, Tensor):
-            (dims if x.ndim else zero_dims).append(x.dtype)
-        else:
-            scalars.append(dtypes.scalar_dtype(x))
-    return dtypes.result_type_of(dims, zero_dims, scalars)
-
-
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
-    dt = _refuse("addcmul", "addcmul_cpu_out", _ternary_dtype(input, tensor1, tensor2), "fiu")
+    dt = _refuse("addcmul", "addcmul_cpu_out", promotion.result_dtype(input, tensor1, tensor2), "fiu")
+    if not dt.is_floating_point:
+        value = int(value)  # PyTorch truncates the factor of an integer addcmul
     return _out(Addcmul.apply(input, tensor1, tensor2, dt.np, value), out)
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
-    dt = _ternary_dtype(input, tensor1, tensor2)
+    dt = promotion.result_dtype(input, tensor1, tensor2)
     if not dt.is_floating_point:
         raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future release addcdiv "
                            "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can "
@@ -291,6 +284,6 @@ FUNCTIONS_AND_METHODS = {
 METHODS = {"__lshift__": bitwise_left_shift, "__rshift__": bitwise_right_shift,
            "__rlshift__": _reflected(bitwise_left_shift), "__rrshift__": _reflected(bitwise_right_shift),
            "float_power_": _float_power_}
-INPLACE = {"ldexp": None, "nextafter": None, "heaviside": None, "gcd": None, "lcm": None, "fmod": None, "atan2": None, "arctan2": None, "hypot": None, "copysign": None, "xlogy": None,
-           "bitwise_left_shift": "__ilshift__", "bitwise_right_shift": "__irshift__", "addcmul": None,
-           "addcdiv": None, "lerp": None}
+INPLACE = {**dict.fromkeys(("fmod", "atan2", "arctan2", "hypot", "copysign", "xlogy", "ldexp", "nextafter",
+                             "heaviside", "gcd", "lcm", "addcmul", "addcdiv", "lerp")),
+           "bitwise_left_shift": "__ilshift__", "bitwise_right_shift": "__irshift__"}

@@ -27,6 +27,19 @@ def operand_dtype(a, b):
     return dtypes._combine(dt, ds)
 
 
+def result_dtype(*operands):
+    """Result dtype over any number of operands (Tensors, python numbers; None is skipped): dimensioned tensors,
+    then 0-d tensors, then python numbers, as PyTorch ranks them."""
+    dims, zero_dims, scalars = [], [], []
+    for x in operands:
+        arr = getattr(x, "_array", None)
+        if arr is not None:
+            (dims if arr.ndim else zero_dims).append(_FROM_NP[arr.dtype])
+        elif x is not None:
+            scalars.append(dtypes.scalar_dtype(x))
+    return dtypes.result_type_of(dims, zero_dims, scalars)
+
+
 def float_dtype(dt):
     """``dt`` if it is floating point, else the default dtype (int / int is float in PyTorch)."""
     return dt if dt.is_floating_point else dtypes.get_default_dtype()

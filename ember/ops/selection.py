@@ -135,13 +135,7 @@ def _clamp_dtype(input, lo, hi):
     """The result dtype of clamp: PyTorch promotes the input with both bounds."""
     if input._array.dtype.kind == "f" and not isinstance(lo, Tensor) and not isinstance(hi, Tensor):
         return input.dtype
-    dims, zero_dims, scalars = [], [], []
-    for x in (input, lo, hi):
-        if isinstance(x, Tensor):
-            (dims if x.ndim else zero_dims).append(x.dtype)
-        elif x is not None:
-            scalars.append(dtypes.scalar_dtype(x))
-    return dtypes.result_type_of(dims, zero_dims, scalars)
+    return promotion.result_dtype(input, lo, hi)
 
 
 def clamp_min(input, min):  # noqa: A002

@@ -10,13 +10,10 @@ _LN2, _LN10 = math.log(2), math.log(10)
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 
 
-def _as_float(a):
+# dtype rules: each takes the input array and the op's name, and returns the array to compute on (or raises)
+def _to_float(a, name):
     """Integer and bool inputs of float-valued functions compute in the default dtype, as in PyTorch."""
     return a if a.dtype.kind == "f" else a.astype(dtypes.get_default_dtype().np)
-
-
-def _type_name(a):
-    return dtypes.scalar_type_name(a.dtype)
 
 
 def _keep_numeric(kernel, exc=NotImplementedError):
@@ -30,13 +27,9 @@ def _keep_numeric(kernel, exc=NotImplementedError):
 
 def _keep_float(a, name):
     if a.dtype.kind != "f":
-        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{_type_name(a)}': {name} needs a "
-                                  "floating point tensor")
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{dtypes.scalar_type_name(a.dtype)}': "
+                                  f"{name} needs a floating point tensor")
     return a
-
-
-def _to_float(a, name):
-    return _as_float(a)
 
 
 def _keep(a, name):
