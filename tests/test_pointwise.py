@@ -90,6 +90,21 @@ def test_binary_in_place(name):
     assert node_name(e) == node_name(t)
 
 
+@pytest.mark.parametrize("form", ["tensor_tensor", "number_base", "number_exponent_true", "number_exponent_false",
+                                  "int_exponent"])
+def test_pow_of_bool(form):
+    fns = {"tensor_tensor": lambda lib, a: lib.pow(a, a), "number_base": lambda lib, a: True ** a,
+           "number_exponent_true": lambda lib, a: a ** True, "number_exponent_false": lambda lib, a: a.pow(False),
+           "int_exponent": lambda lib, a: a ** 2}
+    values = np.array([True, False])
+    try:
+        fns[form](torch, torch.from_numpy(values))
+    except NotImplementedError:
+        assert "pow" in check_error(fns[form], values)
+    else:
+        check(fns[form], values)
+
+
 def test_float_power_in_place_needs_double():
     check(lambda lib, a, b: (a * 1).float_power_(b), positive((3,), np.float64), randn((3,)))
     check_error(lambda lib, a: a.float_power_(2), positive((3,), np.float32))

@@ -151,7 +151,7 @@ class PowScalar(Op):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         ctx.exponent = exponent
         ctx.save_for_backward(a)
-        return a ** exponent
+        return (a ** exponent).astype(a.dtype, copy=False)  # numpy makes bool ** bool an int8
 
     @staticmethod
     def backward(ctx, grad):
@@ -369,6 +369,8 @@ def neg(input, *, out=None):
 
 def pow(input, exponent, *, out=None):  # noqa: A001 - PyTorch's name
     dt = promotion.operand_dtype(input, exponent)
+    if dt is dtypes.bool and (isinstance(exponent, Tensor) or not isinstance(input, Tensor)):
+        raise NotImplementedError("\"pow\" not implemented for 'Bool': pow of a bool tensor needs a number exponent")
     if not isinstance(input, Tensor):
         return _out(ScalarPow.apply(exponent, input, dt.np), out)
     if isinstance(exponent, Tensor):
