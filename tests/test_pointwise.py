@@ -368,3 +368,26 @@ def test_out_argument():
         assert lib.atan2(a, b, out=out) is out
         return out
     check(with_out, randn((3,)), nonzero((3,)), grad=False)
+
+
+KEYWORD_CALLS = {
+    "atan2": lambda lib, a, b: lib.atan2(input=a, other=b),
+    "pow": lambda lib, a, b: lib.pow(input=a.abs(), exponent=b),
+    "float_power": lambda lib, a, b: lib.float_power(input=a.abs(), exponent=b),
+    "xlogy": lambda lib, a, b: lib.xlogy(input=a, other=b.abs()),
+    "fmod": lambda lib, a, b: lib.fmod(input=a, other=b),
+    "lerp": lambda lib, a, b: lib.lerp(input=a, end=b, weight=0.3),
+    "addcmul": lambda lib, a, b: lib.addcmul(input=a, tensor1=b, tensor2=a, value=2),
+    "addcdiv": lambda lib, a, b: lib.addcdiv(input=a, tensor1=a, tensor2=b, value=-1),
+    "heaviside": lambda lib, a, b: lib.heaviside(input=a.detach(), values=b.detach()),
+    "isclose": lambda lib, a, b: lib.isclose(input=a, other=b, rtol=0.5, atol=0.1, equal_nan=True),
+    "method_atan2": lambda lib, a, b: a.atan2(other=b),
+    "method_lerp": lambda lib, a, b: a.lerp(end=b, weight=b),
+    "method_copysign": lambda lib, a, b: a.copysign(other=b),
+    "method_hypot": lambda lib, a, b: a.hypot(other=b),
+}
+
+
+@pytest.mark.parametrize("name", KEYWORD_CALLS)
+def test_keyword_names(name):
+    check(KEYWORD_CALLS[name], nonzero((2, 3)), nonzero((2, 3)))

@@ -204,3 +204,12 @@ def test_float32_stays_float32():
     x = ember.ones(3)
     for name in UNARY:
         assert getattr(ember, name)(x).dtype is ember.float32, name
+
+
+@pytest.mark.parametrize("call", [lambda lib, a: lib.sin(input=a), lambda lib, a: lib.round(input=a, decimals=1),
+                                  lambda lib, a: lib.logit(input=a, eps=0.2),
+                                  lambda lib, a: lib.nan_to_num(input=a, nan=0.0, posinf=1.0, neginf=-1.0),
+                                  lambda lib, a: lib.polygamma(n=1, input=a), lambda lib, a: a.polygamma(n=2)],
+                         ids=["sin", "round", "logit", "nan_to_num", "polygamma", "method_polygamma"])
+def test_keyword_names(call):
+    check(call, PROBABILITY((2, 3), np.float64))

@@ -1,6 +1,7 @@
 """Kernels of the special functions on arrays (erf, erfc, erfinv, lgamma, digamma, polygamma), NumPy only.
 
-Each computes in float64 and returns the input's float dtype; accurate to float64 rounding within ~1e-13.
+Each computes in float64 and returns the input's float dtype; in float64 they agree with PyTorch's to ~1e-12
+(relative) or better, except erfinv within 1e-15 of +-1, where the argument itself carries little information.
 """
 import math
 
@@ -60,20 +61,40 @@ def erfc(a):
     return xp.where(x < 0, 2 - positive, positive).astype(a.dtype)
 
 
+_GILES_CENTRAL = (2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503,
+                  -0.00417768164, 0.246640727, 1.50140941)
+_GILES_TAIL = (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
+               0.00943887047, 1.00167406, 2.83297682)
+# Giles' guess is good to ~1e-7 over float32's range; each Newton step squares the relative error
+_NEWTON_STEPS = {"float16": 1, "float32": 1, "float64": 3}
+
+
+def _horner(coefficients, w):
+    p = 0.0
+    for c in coefficients:
+        p = p * w + c
+    return p
+
+
 def erfinv(a):
-    """Inverse of erf: Winitzki's closed-form guess refined by Newton steps on erf (erfc near +-1)."""
+    """Inverse of erf: Giles' single-precision approximation refined by Newton steps on erf (erfc near +-1)."""
     y = _float64(a)
     xp = xp_of(y)
     mag = xp.abs(y)
     inside = mag < 1
     m = xp.where(inside, mag, 0.5)
-    log_term = xp.log((1 - m) * (1 + m))
-    k = 2 / (math.pi * 0.147) + log_term / 2
-    x = xp.sqrt(xp.sqrt(k * k - log_term / 0.147) - k)
-    one_minus = 1 - m
-    for _ in range(5):
-        residual = xp.where(m > 0.5, one_minus - _erfc_nonnegative(x), _erf_series(xp.minimum(x, _SWITCH)) - m)
-        x = x - residual / (_TWO_OVER_SQRT_PI * xp.exp(-x * x))
+    w = -xp.log((1 - m) * (1 + m))
+    central = w < 5
+    x = m * xp.where(central, _horner(_GILES_CENTRAL, w - 2.5), _horner(_GILES_TAIL, xp.sqrt(w) - 3))
+    log_one_minus = xp.log(1 - m)
+    tail = m > 0.5
+    for _ in range(_NEWTON_STEPS[a.dtype.name]):
+        slope = _TWO_OVER_SQRT_PI * xp.exp(-x * x)
+        # near 1 solve log(erfc(x)) = log(1 - y), which stays nearly linear deep into the tail
+        c = _erfc_nonnegative(xp.where(tail, x, 1.0))
+        tail_step = (xp.log(c) - log_one_minus) * c / slope
+        central_step = (m - _erf_series(xp.where(tail, 0.0, x))) / slope
+        x = x + xp.where(tail, tail_step, central_step)
     x = xp.where(inside, x, xp.where(mag == 1, xp.inf, xp.nan))
     return xp.copysign(x, y).astype(a.dtype)
 
@@ -117,13 +138,13 @@ _MAX_SHIFTS = 10_000  # polygamma shifts a negative x up one step at a time; fur
 
 def polygamma(n, a):
     """The n-th derivative of digamma: shift x up past 10 by the recurrence, then the asymptotic series."""
-    x = _float64(a)
-    xp = xp_of(x)
+    start = _float64(a)
+    xp = xp_of(start)
     if n == 0:
-        return _digamma(x).astype(a.dtype)
+        return _digamma(start).astype(a.dtype)
     sign = -1.0 if n % 2 == 0 else 1.0
-    total = xp.zeros_like(x)
-    x = x.copy()
+    total = xp.zeros_like(start)
+    x = start
     for _ in range(_MAX_SHIFTS):
         low = (x < _ASYMPTOTIC_FROM) & xp.isfinite(x)
         if not low.any():
@@ -136,7 +157,7 @@ def polygamma(n, a):
     for k, b in enumerate(_BERNOULLI, 1):
         series += b * math.factorial(2 * k + n - 1) / (math.factorial(2 * k) * x ** (2 * k + n))
     out = sign * (fact * total + series)
-    return xp.where(_is_pole(_float64(a)), xp.inf if n % 2 else -xp.inf, out).astype(a.dtype)
+    return xp.where(_is_pole(start), xp.inf if n % 2 else -xp.inf, out).astype(a.dtype)
 
 
 def _digamma(x):
