@@ -7,26 +7,8 @@ import pytest
 import torch
 
 import ember
+from data import node_name, nonzero, positive, randn, rng
 from oracle import check, check_error
-
-rng = np.random.default_rng(0)
-
-
-def randn(shape, dtype=np.float32):
-    return np.asarray(rng.standard_normal(shape), dtype)
-
-
-def nonzero(shape, dtype=np.float32):
-    """Magnitudes in [0.5, 2] with random signs: safe divisors away from kinks."""
-    return np.asarray(rng.uniform(0.5, 2, shape) * rng.choice([-1, 1], shape), dtype)
-
-
-def positive(shape, dtype=np.float32):
-    return np.asarray(rng.uniform(0.5, 2, shape), dtype)
-
-
-def node_name(t):
-    return None if t.grad_fn is None else t.grad_fn.name()
 
 
 # name: (fn, make input, make other)

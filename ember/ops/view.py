@@ -302,7 +302,6 @@ def expanded_shape(shape, sizes):
 
 
 # ---- public functions (also bound as Tensor methods) ----
-from ..tensor import Tensor  # noqa: E402
 
 
 def _shape_arg(shape):
