@@ -1,0 +1,14 @@
+"""nn.Parameter (being written)."""
+from ..tensor import Tensor
+
+
+class Parameter(Tensor):
+    pass
+
+
+class Buffer(Tensor):
+    pass
+
+
+class UninitializedParameter(Parameter):
+    pass
