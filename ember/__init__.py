@@ -103,4 +103,6 @@ CharTensor = _typed_tensor_class("CharTensor", int8)
 ByteTensor = _typed_tensor_class("ByteTensor", uint8)
 BoolTensor = _typed_tensor_class("BoolTensor", bool)
 
+from . import nn  # noqa: E402,F401 - torch.nn is there after a plain ``import torch``
+
 __version__ = "0.1.0"

@@ -154,12 +154,14 @@ def _run_node(node, grads, buffers, retain_graph):
         result = _checked_user_grads(node, result)
     if ANOMALY.enabled and ANOMALY.check_nan:
         _check_nan(node, result)
+    if node._hooks:
+        for hook in tuple(node._hooks.values()):
+            new = hook(result, tuple(grads))
+            if new is not None:  # as in torch, a node's post-hook may replace its grad_inputs
+                result = tuple(new)
     for (child, nr), grad in zip(node.next_functions, result):
         if child is not None and grad is not None:
             _add_to_buffer(buffers, child, nr, grad)
-    if node._hooks:
-        for hook in tuple(node._hooks.values()):
-            hook(result, tuple(grads))
     if not retain_graph:
         node._release()
 
