@@ -113,6 +113,8 @@ class Tensor:
     def is_cuda(self):
         return self.device.type == "cuda"
 
+    is_sparse = False  # ember.ops.embedding.SparseGrad (an embedding's sparse=True gradient) says True
+
     @property
     def data(self):
         """The same memory without autograd history (its own version counter, as in PyTorch)."""

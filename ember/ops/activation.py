@@ -1,5 +1,7 @@
-"""Activation functions for ember.nn: elementwise ones built from (forward, derivative) pairs like unary.py's,
-plus PReLU (a learnable slope per channel), RReLU (random slopes) and GLU (a gated half). Exports nothing."""
+"""Activation functions for ember.nn: elementwise ones built from (forward, derivative) pairs with unary.py's
+builder, plus PReLU (a learnable slope per channel), RReLU (random slopes) and GLU (a gated half). Branches are
+chosen with bit masks (``_select``, ``KeepWhere``), many times faster than numpy's where. Exports nothing: only
+ember.nn.functional calls these."""
 import math
 
 from .. import dtypes
@@ -15,6 +17,9 @@ _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 _TANH_GELU_SCALE = math.sqrt(2 / math.pi)
 _TANH_GELU_CUBIC = 0.044715
 _ONE_SIXTH_FLOAT32 = 0.1666666716337204  # PyTorch's hardsigmoid backward uses 1/6 rounded to float32, even for doubles
+# Numerical Recipes' erfc fit, t * exp(-z^2 + P(t)) with t = 1 / (1 + z / 2): relative error below 1.2e-7
+_ERFC_FIT = (-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587,
+             -0.82215223, 0.17087277)
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
@@ -51,9 +56,42 @@ def _refuse_negative_slope(slope, name):
                            "please call out-of-place version instead.")
 
 
+_INTEGER_OF_SIZE = {2: "int16", 4: "int32", 8: "int64"}
+
+
+def _keep_where(g, mask):
+    """``where(mask, g, +0)`` as an AND of g's bits with all-ones or zeros: over 10x faster than numpy's where on a
+    random mask, and unlike ``g * mask`` it gives +0 (not -0) and drops inf and nan where the mask is off."""
+    integers = _INTEGER_OF_SIZE[g.dtype.itemsize]
+    return (g.view(integers) & -mask.astype(integers)).view(g.dtype)
+
+
+def _select(mask, a, b):
+    """``where(mask, a, b)`` for two float arrays of one shape and dtype, bit for bit, the fast way above."""
+    integers = _INTEGER_OF_SIZE[a.dtype.itemsize]
+    ones = -mask.astype(integers)
+    return ((a.view(integers) & ones) | (b.view(integers) & ~ones)).view(a.dtype)
+
+
+class KeepWhere(Op):
+    """The gradient through a mask: ``grad`` where ``mask``, else 0; linear in grad, so its own backward."""
+
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, g, mask):
+        ctx.save_for_backward(mask)
+        return _keep_where(g, mask)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (mask,) = ctx.saved_tensors
+        return KeepWhere.apply(grad, mask)
+
+
 # ---- forward on arrays, derivative in Tensor ops (of the input, or of the output where named so) ----
 def _leaky_relu(xp, a, slope):
-    return xp.where(a > 0, a, a * slope)
+    return _select(a > 0, a, a * slope)
 
 
 def _leaky_relu_slope(g, x, slope):
@@ -67,24 +105,60 @@ def _leaky_relu_slope_of_output(g, y, slope):
 
 def _elu(xp, a, alpha, scale, input_scale):
     """PyTorch's one ELU kernel: elu, selu (scale) and celu (input_scale = 1 / alpha)."""
-    return xp.where(a > 0, a * scale, xp.expm1(a * input_scale) * (alpha * scale))
+    return _select(a > 0, a * scale, xp.expm1(a * input_scale) * (alpha * scale))
 
 
 def _elu_slope(g, x, alpha, scale, input_scale):
     # clamp keeps exp finite on the unused positive side, so a second derivative there is 0, not 0 * inf
     negative_side = (x.clamp(max=0) * input_scale).exp() * (alpha * scale * input_scale)
-    return (g * scale).where(x > 0, g * negative_side)
+    return (g * negative_side).where(x <= 0, g * scale)
 
 
 def _elu_slope_of_output(g, y, alpha, scale, input_scale):
     _refuse_negative_slope(alpha, "elu")
-    return (g * scale).where(y > 0, g * ((y + alpha * scale) * input_scale))
+    return (g * ((y + alpha * scale) * input_scale)).where(y <= 0, g * scale)
+
+
+def _erf(xp, a):
+    """erf in a's dtype: float32 by the erfc fit (float32-accurate, over 10x faster), others by special.erf."""
+    if a.dtype != xp.float32:
+        return special.erf(a)
+    z = xp.abs(a)
+    t = 1 / (1 + 0.5 * z)
+    fit = _ERFC_FIT[-1]
+    for c in _ERFC_FIT[-2::-1]:
+        fit = fit * t + c
+    return xp.copysign(1 - t * xp.exp(fit - z * z), a)
+
+
+class NormalCdf(Op):
+    """The standard normal distribution function, 0.5 * (1 + erf(x / sqrt 2)): gelu's gate."""
+
+    _num_inputs = 1
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _normal_cdf(xp_of(a), a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * _normal_pdf(x)
+
+
+def _normal_cdf(xp, a):
+    return 0.5 * (1 + _erf(xp, a * _SQRT_HALF))
+
+
+def _normal_pdf(x):
+    return (-0.5 * x * x).exp() * _INV_SQRT_2PI
 
 
 def _gelu(xp, a, approximate):
     if approximate == "tanh":
         return 0.5 * a * (1 + xp.tanh((a + _TANH_GELU_CUBIC * a * a * a) * _TANH_GELU_SCALE))
-    return 0.5 * a * (1 + special.erf(a * _SQRT_HALF))
+    return a * _normal_cdf(xp, a)
 
 
 def _gelu_slope(g, x, approximate):
@@ -92,9 +166,7 @@ def _gelu_slope(g, x, approximate):
         t = ((x + _TANH_GELU_CUBIC * x * x * x) * _TANH_GELU_SCALE).tanh()
         inner_slope = (1 + 3 * _TANH_GELU_CUBIC * x * x) * _TANH_GELU_SCALE
         return g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * inner_slope)
-    cdf = 0.5 * (1 + (x * _SQRT_HALF).erf())
-    pdf = (-0.5 * x * x).exp() * _INV_SQRT_2PI
-    return g * (cdf + x * pdf)
+    return g * (NormalCdf.apply(x) + x * _normal_pdf(x))
 
 
 def _silu(xp, a):
@@ -125,20 +197,20 @@ def _hardtanh(xp, a, low, high):
 
 
 def _hardtanh_slope(g, x, low, high):
-    return g * ((x > low) & (x < high))
+    return KeepWhere.apply(g, ~((x <= low) | (x >= high)))
 
 
 def _hardsigmoid_slope(g, x):
-    return g * ((x > -3) & (x < 3)) * _ONE_SIXTH_FLOAT32
+    return KeepWhere.apply(g * _ONE_SIXTH_FLOAT32, (x > -3) & (x < 3))
 
 
 def _hardswish_slope(g, x):
-    return g * (x / 3 + 0.5).where(x < 3, 1.0).where(x > -3, 0.0)
+    return (g * (x / 3 + 0.5)).where(x < 3, g).masked_fill(x <= -3, 0.0)
 
 
 def _softplus(xp, a, beta, threshold):
     scaled = a * beta
-    return xp.where(scaled > threshold, a, _log1p_exp(xp, scaled) / beta)
+    return _select(scaled > threshold, a, _log1p_exp(xp, scaled) / beta)
 
 
 def _softplus_slope(g, x, beta, threshold):
@@ -146,13 +218,17 @@ def _softplus_slope(g, x, beta, threshold):
     return g.where(scaled > threshold, g * scaled.sigmoid())
 
 
-# the masks below are written as "not inside" so nan passes through, as in PyTorch
+def _softshrink(xp, a, lambd):
+    """Inside [-lambd, lambd] it is a * 0, as PyTorch's: zero with a's sign, so it prints the same."""
+    return _select(xp.abs(a) > lambd, a - xp.clip(a, -lambd, lambd), a * 0)
+
+
 def _hardshrink(xp, a, lambd):
-    return xp.where(xp.abs(a) <= lambd, 0, a)
+    return _keep_where(a, ~(xp.abs(a) <= lambd))  # "not inside" rather than "outside": nan stays, as in PyTorch
 
 
 def _outside(g, x, lambd):
-    return g * (x.abs() <= lambd).logical_not()
+    return KeepWhere.apply(g, x.abs() > lambd)
 
 
 def _threshold(xp, a, threshold, value):
@@ -160,11 +236,7 @@ def _threshold(xp, a, threshold, value):
 
 
 def _above_threshold(g, x, threshold, value):
-    return g * (x <= threshold).logical_not()
-
-
-def _logsigmoid(xp, a):
-    return xp.minimum(a, 0) - xp.log1p(xp.exp(-xp.abs(a)))
+    return KeepWhere.apply(g, ~(x <= threshold))
 
 
 LeakyRelu = _activation("leaky_relu", _leaky_relu, _leaky_relu_slope, _floating("leaky_relu_cpu"),
@@ -185,15 +257,13 @@ Hardsigmoid = _activation("hardsigmoid", lambda xp, a: xp.clip(a + 3, 0, 6) / 6,
 Hardswish = _activation("hardswish", lambda xp, a: a * xp.clip(a + 3, 0, 6) / 6, _hardswish_slope,
                         _floating("hardswish_cpu"), "HardswishBackward0")
 Softplus = _activation("softplus", _softplus, _softplus_slope, _floating("softplus_cpu"), "SoftplusBackward0")
-Softshrink = _activation("softshrink", lambda xp, a, lambd: a - xp.clip(a, -lambd, lambd), _outside,
-                         _floating("softshrink_check"), "SoftshrinkBackward0")
-Hardshrink = _activation("hardshrink", _hardshrink, _outside,
-                         _floating("hardshrink_cpu"), "HardshrinkBackward0")
+Softshrink = _activation("softshrink", _softshrink, _outside, _floating("softshrink_check"), "SoftshrinkBackward0")
+Hardshrink = _activation("hardshrink", _hardshrink, _outside, _floating("hardshrink_cpu"), "HardshrinkBackward0")
 Threshold = _activation("threshold", _threshold, _above_threshold, _keep_numeric("threshold_cpu"), "ThresholdBackward0")
 ThresholdInplace = _activation("threshold_", _threshold, _above_threshold, _keep_numeric("threshold_cpu"),
                                "ThresholdBackward1")
-LogSigmoid = _activation("logsigmoid", _logsigmoid, lambda g, x: g * (-x).sigmoid(), _floating("log_sigmoid_cpu"),
-                         "LogSigmoidBackward0")
+LogSigmoid = _activation("logsigmoid", lambda xp, a: -_log1p_exp(xp, -a), lambda g, x: g * (-x).sigmoid(),
+                         _floating("log_sigmoid_cpu"), "LogSigmoidBackward0")
 
 
 class _RandomSlopes(Op):
@@ -230,6 +300,9 @@ def _channel_shape(weight_size, ndim):
 
 
 def _check_prelu(a, w):
+    if w.dtype != a.dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {dtypes.scalar_type_name(a.dtype)} and "
+                           f"{dtypes.scalar_type_name(w.dtype)} (input and weight need one dtype)")
     if w.ndim > 1:
         raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {w.ndim}")
     channels = a.shape[1] if a.ndim >= 2 else 1
@@ -248,7 +321,7 @@ class Prelu(Op):
         a = cls._prepare(a, "prelu")
         _check_prelu(a, w)
         ctx.save_for_backward(a, w)
-        return xp_of(a).where(a > 0, a, a * w.reshape(_channel_shape(w.size, a.ndim)))
+        return _select(a > 0, a, a * w.reshape(_channel_shape(w.size, a.ndim)))
 
     @staticmethod
     def backward(ctx, grad):

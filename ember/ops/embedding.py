@@ -42,6 +42,12 @@ class SparseGrad(Tensor):
     def detach(self):
         return sparse_grad(Tensor.detach(self), self._rows())
 
+    def zero_(self):
+        """Zero, as a sparse gradient with no rows (what ``zero_grad(set_to_none=False)`` leaves in PyTorch)."""
+        Tensor.zero_(self)
+        self._extra["sparse_rows"] = self._rows()[:0]
+        return self
+
     def _own_copy(self):
         return sparse_grad(Tensor._own_copy(self), self._rows())
 
@@ -65,8 +71,8 @@ def sparse_grad(grad, rows):
 def check_indices(name, indices):
     if indices.dtype.kind not in "iu" or indices.dtype.itemsize not in (4, 8):
         raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: "
-                           f"Long, Int; but got torch.{dtypes.scalar_type_name(indices.dtype)}Tensor instead (while checking "
-                           f"arguments for {name})")
+                           f"Long, Int; but got torch.{dtypes.scalar_type_name(indices.dtype)}Tensor instead (while "
+                           f"checking arguments for {name})")
 
 
 def table_grad(row_grads, indices, num_weights, padding_idx, scale_grad_by_freq, sparse):
@@ -186,8 +192,8 @@ def _check_bag_indices(indices, num_weights):
     bad = (indices < 0) | (indices >= num_weights)
     if bad.any():
         i = int(xp_of(indices).flatnonzero(bad)[0])
-        raise IndexError(f"embedding_bag: Index {i} of input takes value {int(indices[i])} which is not in the "
-                         f"valid range [0, {num_weights})")
+        raise RuntimeError(f"embedding_bag: Index {i} of input takes value {int(indices[i])} which is not in the "
+                           f"valid range [0, {num_weights})")
 
 
 def _bag_sums(rows, starts):
@@ -234,6 +240,11 @@ def _max_table_grad(ctx, grad):
 def embedding_renorm_(weight, indices, max_norm, norm_type):
     """Rescale, in place and unrecorded, each looked-up row of ``weight`` whose norm exceeds ``max_norm``."""
     xp = xp_of(weight._array)
+    if weight.dim() != 2:
+        raise RuntimeError(f"Expected 2-dimensional tensor, but got {weight.dim()}-dimensional tensor for argument "
+                           f"#1 'self' (while checking arguments for embedding_renorm_)")
+    check_indices("embedding_renorm_", indices._array)
+    check_range(indices._array, weight.shape[0])
     rows = xp.unique(indices._array)
     picked = weight._array[rows]
     norms = _wrap(picked).norm(norm_type, 1, keepdim=True)._array.astype(xp.float64)

@@ -74,7 +74,7 @@ class SmoothL1Loss(_DifferenceLoss):
     @staticmethod
     def _of_difference(xp, diff, beta):
         size = xp.abs(diff)
-        return xp.where(size < beta, 0.5 * diff * diff / beta, size - 0.5 * beta).astype(diff.dtype, copy=False)
+        return xp.where(size < beta, 0.5 * diff * diff / beta, size - 0.5 * beta)
 
     @staticmethod
     def _slope(diff, beta):
@@ -87,7 +87,7 @@ class HuberLoss(_DifferenceLoss):
     @staticmethod
     def _of_difference(xp, diff, delta):
         size = xp.abs(diff)
-        return xp.where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta)).astype(diff.dtype, copy=False)
+        return xp.where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
 
     @staticmethod
     def _slope(diff, delta):
@@ -109,60 +109,59 @@ class SoftMarginLoss(_PointwiseLoss):
         return -target * (-target * input).sigmoid(), None
 
 
-class BinaryCrossEntropy(_PointwiseLoss):
-    """-w (t log x + (1 - t) log(1 - x)) with each log clamped at -100, as torch does."""
+class _WeightedPointwiseLoss(_PointwiseLoss):
+    """A pointwise loss whose first option is an optional weight multiplying each element's loss."""
+
+    @classmethod
+    def _loss(cls, xp, input, target, weight, *options):
+        loss = cls._unweighted_loss(xp, input, target, *options)
+        return loss if weight is None else loss * weight
+
+    @classmethod
+    def _derivatives(cls, input, target, needs, weight, *options):
+        d_input, d_target = cls._unweighted_derivatives(input, target, needs, *options)
+        if weight is None:
+            return d_input, d_target
+        return d_input * weight, (None if d_target is None else d_target * weight)
+
+
+class BinaryCrossEntropy(_WeightedPointwiseLoss):
+    """-(t log x + (1 - t) log(1 - x)) with each log clamped at -100, as torch does."""
 
     _node_name = "BinaryCrossEntropyBackward0"
 
     @staticmethod
-    def _loss(xp, input, target, weight):
+    def _unweighted_loss(xp, input, target):
         if ((input < 0) | (input > 1)).any():
             raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1")
-        log_x, log_1mx = _clamped_logs(xp, input)
-        loss = -(target * log_x + (1 - target) * log_1mx)
-        return loss if weight is None else loss * weight
+        return -(target * xp.maximum(xp.log(input), -100) + (1 - target) * xp.maximum(xp.log1p(-input), -100))
 
     @staticmethod
-    def _derivatives(input, target, needs, weight):
+    def _unweighted_derivatives(input, target, needs):
         d_input = (input - target) / ((1 - input) * input).clamp_min(1e-12)
-        d_target = None
-        if needs[1]:
-            d_target = (-input).log1p() - input.log()  # torch's: unclamped, infinite where input is 0 or 1
-        if weight is not None:
-            d_input = d_input * weight
-            d_target = None if d_target is None else d_target * weight
-        return d_input, d_target
+        # torch's target gradient leaves the logs unclamped: infinite where the input is 0 or 1
+        return d_input, ((-input).log1p() - input.log() if needs[1] else None)
 
 
-def _clamped_logs(xp, x):
-    return xp.maximum(xp.log(x), -100), xp.maximum(xp.log1p(-x), -100)
-
-
-class BinaryCrossEntropyWithLogits(_PointwiseLoss):
-    """w ((1 - t) x + (1 + (p - 1) t) softplus(-x)) with softplus(-x) = max(-x, 0) + log1p(exp(-|x|))."""
+class BinaryCrossEntropyWithLogits(_WeightedPointwiseLoss):
+    """(1 - t) x + (1 + (p - 1) t) softplus(-x), with softplus(-x) = max(-x, 0) + log1p(exp(-|x|)) stable for
+    any x; p is pos_weight."""
 
     _node_name = "BinaryCrossEntropyWithLogitsBackward0"
 
     @staticmethod
-    def _loss(xp, input, target, weight, pos_weight):
+    def _unweighted_loss(xp, input, target, pos_weight):
         softplus_neg = xp.maximum(-input, 0) + xp.log1p(xp.exp(-xp.abs(input)))
         if pos_weight is not None:
             softplus_neg = softplus_neg * (1 + (pos_weight - 1) * target)
-        loss = (1 - target) * input + softplus_neg
-        return loss if weight is None else loss * weight
+        return (1 - target) * input + softplus_neg
 
     @staticmethod
-    def _derivatives(input, target, needs, weight, pos_weight):
+    def _unweighted_derivatives(input, target, needs, pos_weight):
         if pos_weight is None:
-            d_input = input.sigmoid() - target
-            d_target = -input if needs[1] else None
-        else:
-            d_input = (1 + (pos_weight - 1) * target) * input.sigmoid() - pos_weight * target
-            d_target = (input + (pos_weight - 1) * _log_sigmoid(input)).neg() if needs[1] else None
-        if weight is not None:
-            d_input = d_input * weight
-            d_target = None if d_target is None else d_target * weight
-        return d_input, d_target
+            return input.sigmoid() - target, (-input if needs[1] else None)
+        d_input = (1 + (pos_weight - 1) * target) * input.sigmoid() - pos_weight * target
+        return d_input, ((input + (pos_weight - 1) * _log_sigmoid(input)).neg() if needs[1] else None)
 
 
 def _log_sigmoid(x):
@@ -221,7 +220,8 @@ class NllLoss(Op):
         kept = target != ignore_index
         safe_target = xp.expand_dims(xp.where(kept, target, 0), axis)
         is_target = _one_hot(xp, safe_target, input, axis) if ctx.needs_input_grad else None
-        class_weights = None if weight is None else _along(weight.astype(input.dtype, copy=False), input.ndim, axis)
+        weight = None if weight is None else weight.astype(input.dtype, copy=False)
+        class_weights = None if weight is None else _along(weight, input.ndim, axis)
         target_weights = kept.astype(input.dtype) if weight is None else weight[safe_target.squeeze(axis)] * kept
         on_target = (1 - label_smoothing) * target_weights
         on_every_class = (label_smoothing / input.shape[axis]) * kept.astype(input.dtype)
@@ -322,7 +322,7 @@ class CtcLoss(Op):
         nll = -xp.logaddexp(last[batch, end], xp.where(end > 0, last[batch, end - 1], -xp.inf))
         ctx.save_for_backward(log_probs)
         ctx.paths = (labels, skips, emit, alpha, nll, input_lengths, end, zero_infinity)
-        return xp.where(nll == xp.inf, 0, nll).astype(nll.dtype, copy=False) if zero_infinity else nll
+        return xp.where(nll == xp.inf, 0, nll) if zero_infinity else nll
 
     @staticmethod
     def backward(ctx, grad):
@@ -352,7 +352,7 @@ def _extended_labels(xp, targets, target_lengths, blank):
     inside = position < target_lengths[:, None]
     if targets.ndim == 1:  # concatenated targets: each row reads from its own offset
         starts = xp.cumsum(target_lengths) - target_lengths
-        padded = targets[xp.where(inside, starts[:, None] + position, 0)] if targets.size else xp.zeros_like(inside)
+        padded = targets[xp.where(inside, starts[:, None] + position, 0)]
     else:
         padded = targets[:, :longest]
     labels = xp.full((target_lengths.shape[0], 2 * longest + 1), blank, dtype=xp.int64)
@@ -424,4 +424,4 @@ def _ctc_slope(log_probs, labels, skips, emit, alpha, nll, input_lengths, end, z
     slope = xp.exp(log_probs) - xp.exp(summed + nll[:, None] - log_probs)
     inside = xp.arange(log_probs.shape[0])[:, None] < input_lengths
     keep = inside & ~(zero_infinity & (nll == xp.inf))
-    return xp.where(keep[:, :, None], slope, 0).astype(log_probs.dtype, copy=False)
+    return xp.where(keep[:, :, None], slope, 0)

@@ -3,19 +3,23 @@
 
 ``pad`` is PyTorch's flat tuple: (left, right) of the last dim, then of the one before, and so on.
 """
+import functools
+
 from ..autograd.function import Op
 from ..backend import xp_of
 from ..tensor import _wrap
 
 
-def _amounts(pad, ndim):
-    """{dim: (before, after)} for the dims ``pad`` covers."""
-    return {ndim - 1 - k: (pad[2 * k], pad[2 * k + 1]) for k in range(len(pad) // 2)}
+def widths(pad, ndim):
+    """(before, after) for every dim: (0, 0) for the leading dims ``pad`` does not cover."""
+    out = [(0, 0)] * ndim
+    for k in range(len(pad) // 2):
+        out[ndim - 1 - k] = (pad[2 * k], pad[2 * k + 1])
+    return out
 
 
 def padded_shape(shape, pad):
-    amounts = _amounts(pad, len(shape))
-    return tuple(n + sum(amounts.get(d, (0, 0))) for d, n in enumerate(shape))
+    return tuple(n + before + after for n, (before, after) in zip(shape, widths(pad, len(shape))))
 
 
 class ConstantPad(Op):
@@ -25,11 +29,14 @@ class ConstantPad(Op):
     @staticmethod
     def forward(ctx, a, pad, value):
         ctx.pad = pad
+        src, dst = [], []
+        for d, (n, (before, after)) in enumerate(zip(a.shape, widths(pad, a.ndim))):
+            if n + before + after < 0:
+                raise RuntimeError(f"narrow(): length must be non-negative. (pad: dimension {d} of size {n} padded "
+                                   f"by ({before}, {after}) would have size {n + before + after})")
+            src.append(slice(max(-before, 0), n - max(-after, 0)))
+            dst.append(slice(max(before, 0), max(before, 0) + n - max(-before, 0) - max(-after, 0)))
         out = xp_of(a).full(padded_shape(a.shape, pad), value, a.dtype)
-        src, dst = [slice(None)] * a.ndim, [slice(None)] * a.ndim
-        for d, (before, after) in _amounts(pad, a.ndim).items():
-            src[d] = slice(max(-before, 0), a.shape[d] - max(-after, 0))
-            dst[d] = slice(max(before, 0), out.shape[d] - max(after, 0))
         out[tuple(dst)] = a[tuple(src)]
         return out
 
@@ -39,26 +46,34 @@ class ConstantPad(Op):
 
 
 class IndexPad(Op):
-    """A border copied from the input: every output position along a padded dim reads one input position."""
+    """A border copied from the input: every output position along a padded dim reads one input position,
+    given by ``_source``; the gradient adds each output position's gradient back into the position it read."""
 
     _num_inputs = 1
-    _numpy_mode = None
 
     @classmethod
     def forward(cls, ctx, a, pad):
         xp = xp_of(a)
         ctx.shape = a.shape
-        ctx.sources = {d: cls._source(xp, a.shape[d], before, after)
-                       for d, (before, after) in _amounts(pad, a.ndim).items()}
-        for d, source in ctx.sources.items():
-            a = xp.take(a, source, axis=d)
+        ctx.sources = {}
+        for k in range(len(pad) // 2):
+            d = a.ndim - 1 - k
+            ctx.sources[d] = cls._read_only_source(xp, a.shape[d], pad[2 * k], pad[2 * k + 1])
+            a = xp.take(a, ctx.sources[d], axis=d)
         return a
 
     @classmethod
-    def _source(cls, xp, n, before, after):
-        """The input position each output position along one dim reads: pad, then crop (negative amounts)."""
-        grown = xp.pad(xp.arange(n), (max(before, 0), max(after, 0)), mode=cls._numpy_mode)
-        return grown[max(-before, 0):grown.size - max(-after, 0)]
+    @functools.lru_cache(maxsize=256)
+    def _read_only_source(cls, xp, n, before, after):
+        """``_source``, computed once per size and padding (layers pad the same shapes step after step)."""
+        source = cls._source(xp, n, before, after)
+        source.flags.writeable = False
+        return source
+
+    @staticmethod
+    def _source(xp, n, before, after):
+        """For each output position along one dim of size ``n``, the input position it reads."""
+        raise NotImplementedError
 
     @staticmethod
     def backward(ctx, grad):
@@ -68,23 +83,35 @@ class IndexPad(Op):
         return grad
 
 
+class ReflectPad(IndexPad):
+    @staticmethod
+    def _source(xp, n, before, after):
+        """Mirrored about the edge elements (which are not repeated); negative amounts crop afterwards."""
+        position = xp.abs(xp.arange(-before, n + after))
+        return xp.where(position >= n, 2 * (n - 1) - position, position)
+
+
+class ReplicatePad(IndexPad):
+    @staticmethod
+    def _source(xp, n, before, after):
+        return xp.clip(xp.arange(-before, n + after), 0, n - 1)
+
+
 class CircularPad(IndexPad):
     _node_name = "CopySlices"  # PyTorch builds circular padding from slice copies
 
-    @classmethod
-    def _source(cls, xp, n, before, after):
-        """Crop first, then wrap around what is left, as PyTorch does."""
-        kept = xp.arange(n)[max(-before, 0):n - max(-after, 0)]
-        return xp.pad(kept, (max(before, 0), max(after, 0)), mode="wrap")
+    @staticmethod
+    def _source(xp, n, before, after):
+        """Crop first (negative amounts), then wrap around what is left, as PyTorch does."""
+        start, kept = max(-before, 0), n - max(-before, 0) - max(-after, 0)
+        return start + xp.arange(-max(before, 0), kept + max(after, 0)) % max(kept, 1)
 
 
-def _index_pad(numpy_mode, node_name):
-    return type(node_name[:-len("Backward0")], (IndexPad,), {"_numpy_mode": numpy_mode, "_node_name": node_name,
-                                                             "__module__": __name__})
-
-
-_BY_MODE = {"reflect": {k: _index_pad("reflect", f"ReflectionPad{k}DBackward0") for k in (1, 2, 3)},
-            "replicate": {k: _index_pad("edge", f"ReplicationPad{k}DBackward0") for k in (1, 2, 3)}}
+_BY_MODE = {"reflect": {k: type(f"ReflectionPad{k}D", (ReflectPad,), {"_node_name": f"ReflectionPad{k}DBackward0",
+                                                                        "__module__": __name__}) for k in (1, 2, 3)},
+            "replicate": {k: type(f"ReplicationPad{k}D", (ReplicatePad,),
+                                  {"_node_name": f"ReplicationPad{k}DBackward0", "__module__": __name__})
+                          for k in (1, 2, 3)}}
 
 
 def index_pad_op(mode, dims):

@@ -32,7 +32,7 @@ def assert_fraction(dropped, p):
 
 # ---- dropout ----
 @pytest.mark.parametrize("p", [0.1, 0.5, 0.9])
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 def test_dropout_zeros_and_scales(p, dtype):
     x_np = positive(400, 500, dtype=dtype)
     x = ember.tensor(x_np, requires_grad=True)
@@ -41,9 +41,10 @@ def test_dropout_zeros_and_scales(p, dtype):
     dropped = out == 0
     assert out.dtype == dtype
     assert_fraction(dropped, p)
-    np.testing.assert_allclose(out[~dropped], x_np[~dropped] / dtype(1 - p), rtol=1e-6)
+    rtol = 2e-3 if dtype == np.float16 else 1e-6
+    np.testing.assert_allclose(out[~dropped], x_np[~dropped] / dtype(1 - p), rtol=rtol)
     y.backward(ember.ones_like(y))
-    np.testing.assert_allclose(x.grad.numpy(), np.where(dropped, 0, 1 / dtype(1 - p)), rtol=1e-6)
+    np.testing.assert_allclose(x.grad.numpy(), np.where(dropped, 0, 1 / dtype(1 - p)), rtol=rtol)
     assert node_name(y) == node_name(torch.nn.functional.dropout(torch.ones(3, requires_grad=True), p))
 
 
@@ -87,6 +88,12 @@ def test_in_place(fn):
         y.sum().backward()
         shift = y.detach().numpy() - base.grad.numpy() * base.detach().numpy()  # y = x * noise (+ shift)
         assert np.unique(shift.round(5)).size == (2 if "alpha" in fn else 1)
+
+
+def test_in_place_on_a_leaf_that_requires_grad_fails():
+    message = check_error(lambda lib, a: lib.nn.functional.dropout(a.requires_grad_(), 0.5, inplace=True),
+                          positive(3, 4))
+    assert "leaf Variable that requires grad" in message
 
 
 def test_in_place_on_an_unbatched_dropout1d_writes_the_input():

@@ -1,5 +1,7 @@
 """nn.functional against torch: one_hot, normalize, cosine_similarity, pairwise_distance, pdist and pad (values,
 dtypes, gradients, second derivatives, grad_fn names, errors)."""
+import inspect
+
 import numpy as np
 import pytest
 import torch
@@ -212,3 +214,28 @@ def test_pad_errors(shape, pad, mode, words):
 
 def test_pad_float_amount_type_error():
     assert "tuple of ints" in check_error(lambda lib, a: lib.nn.functional.pad(a, (1.0, 1)), randn(2, 3))
+
+
+# ---- signatures: torch's parameter names and defaults (where torch's function has a Python signature) ----
+def _parameters(fn):
+    return [(p.name, p.default) for p in inspect.signature(fn).parameters.values()]
+
+
+@pytest.mark.parametrize("module, name", [
+    *[("functional", n) for n in ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout",
+                                  "feature_alpha_dropout", "embedding", "embedding_bag", "normalize", "pad")],
+    *[("init", n) for n in torch.nn.init.__all__]])
+def test_function_signature_is_torchs(module, name):
+    e, t = getattr(getattr(ember.nn, module), name), getattr(getattr(torch.nn, module), name)
+    assert _parameters(e) == _parameters(t)
+
+
+@pytest.mark.parametrize("cls", ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout",
+                                 "FeatureAlphaDropout", "Embedding", "EmbeddingBag"])
+@pytest.mark.parametrize("method", ["__init__", "forward", "from_pretrained"])
+def test_module_signature_is_torchs(cls, method):
+    t = getattr(getattr(torch.nn, cls), method, None)
+    e = getattr(getattr(ember.nn, cls), method, None)
+    assert (e is None) == (t is None)
+    if t is not None:
+        assert _parameters(e) == _parameters(t)

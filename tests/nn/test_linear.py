@@ -6,8 +6,8 @@ import pytest
 import torch
 
 import ember
-from module_oracle import check_module
-from oracle import check, check_error
+from module_oracle import check_module, copy_state
+from oracle import assert_same, check, check_error
 
 RNG = np.random.default_rng(0)
 
@@ -152,3 +152,32 @@ def test_bilinear_wrong_input_names_module():
     with pytest.raises(RuntimeError, match=r"^Bilinear: expected inputs with last dimensions 2 \(in1_features\) and "
                                            r"3 \(in2_features\), got shapes \[4, 3\] and \[4, 3\]"):
         ember.nn.Bilinear(2, 3, 5)(ember.randn(4, 3), ember.randn(4, 3))
+
+
+@pytest.mark.parametrize("shape", [(2, 5), (3, 2, 5), (5,)])
+@pytest.mark.parametrize("bias", [True, False])
+def test_functional_linear_shape_errors_match_torch(shape, bias):
+    def run(lib, x, w, b):
+        return lib.nn.functional.linear(x, w, b if bias else None)
+    msg = check_error(run, randn(*shape), randn(3, 4), randn(3))
+    assert "cannot be multiplied" in msg or "size mismatch" in msg or "shapes" in msg
+
+
+@pytest.mark.parametrize("shape", [(3, 2, 5), (5,)])
+@pytest.mark.parametrize("bias", [True, False])
+def test_linear_errors_name_the_module_for_any_rank(shape, bias):
+    msg = check_error(lambda lib, x: lib.nn.Linear(4, 3, bias=bias)(x), randn(*shape))
+    assert msg == f"Linear: expected input with last dimension 4 (in_features), got shape {list(shape)}"
+
+
+def test_lazy_linear_infers_in_features_and_becomes_linear():
+    t, e = torch.nn.LazyLinear(3), ember.nn.LazyLinear(3)
+    assert repr(e) == repr(t) and repr(e.weight) == repr(t.weight)
+    assert list(e.state_dict()) == list(t.state_dict())
+    e(ember.ones(2, 4))
+    t(torch.ones(2, 4))
+    assert repr(e) == repr(t) and type(e) is ember.nn.Linear and type(e.weight) is ember.nn.Parameter
+    assert tuple(e.weight.shape) == (3, 4) and not e._forward_pre_hooks
+    copy_state(e, t)
+    x = randn(2, 4)
+    assert_same(e(ember.from_numpy(x)), t(torch.from_numpy(x)))

@@ -64,7 +64,15 @@ CASES = [
      (randn(6, 5), probs(6, 5))),
     ("cross_entropy_probabilities_weight_smoothing", lambda L, r, x, t: F(L).cross_entropy(
         x, t, weight=const(L, WEIGHT5), label_smoothing=0.2, reduction=r), (randn(2, 5, 3), probs(2, 5, 3))),
+    ("cross_entropy_probabilities_unbatched", lambda L, r, x, t: F(L).cross_entropy(x, t, reduction=r),
+     (randn(5), probs(5))),
+    ("cross_entropy_spatial_smoothing_ignore", lambda L, r, x, t: F(L).cross_entropy(
+        x, t, ignore_index=3, label_smoothing=0.25, reduction=r), (randn(3, 5, 4), classes(5, 3, 4))),
+    ("cross_entropy_byte_target", lambda L, r, x, t: F(L).cross_entropy(x, t, reduction=r),
+     (randn(6, 5), classes(5, 6).astype(np.uint8))),
     ("nll_loss", lambda L, r, x, t: F(L).nll_loss(x, t, reduction=r), (randn(6, 5), classes(5, 6))),
+    ("nll_loss_unbatched", lambda L, r, x, t: F(L).nll_loss(x, t, weight=const(L, WEIGHT5), reduction=r),
+     (randn(5), np.array(4))),
     ("nll_loss_weight_ignore", lambda L, r, x, t: F(L).nll_loss(
         x, t, weight=const(L, WEIGHT5), ignore_index=0, reduction=r), (randn(2, 5, 4), classes(5, 2, 4))),
     ("binary_cross_entropy", lambda L, r, x, t: F(L).binary_cross_entropy(x, t, reduction=r),
@@ -378,7 +386,13 @@ def test_soft_margin_module_matches_torch():
     check(lambda lib, a: lib.nn.SoftMarginLoss(reduction="sum")(a, const(lib, t)), x)
 
 
-@pytest.mark.parametrize("name", [n for n in ember.nn.modules.loss.__all__])
+def test_nll_loss_2d_is_deprecated_like_torch():
+    with pytest.warns(FutureWarning, match="`NLLLoss2d` has been deprecated"):
+        loss = ember.nn.NLLLoss2d(ignore_index=0)
+    assert repr(loss) == "NLLLoss2d()" and loss.ignore_index == 0
+
+
+@pytest.mark.parametrize("name", [n for n in ember.nn.modules.loss.__all__ if n != "NLLLoss2d"])
 def test_module_repr_and_defaults_match_torch(name):
     kwargs = {"CTCLoss": {}, "TripletMarginWithDistanceLoss": {"distance_function": None}}.get(name, {})
     ours, theirs = getattr(ember.nn, name)(**kwargs), getattr(torch.nn, name)(**kwargs)
@@ -476,3 +490,17 @@ def test_ctc_loss_rejects_input_lengths_past_the_input():
     message = check_error(lambda lib, lp, t, il, tl: F(lib).ctc_loss(lp, t, il, tl),
                           log_probs, targets, input_lengths, target_lengths)
     assert "ctc_loss" in message and "16" in message
+
+
+def test_ctc_loss_all_targets_empty():
+    log_probs, _, input_lengths, _ = ctc_batch()
+    empty = np.zeros(5, np.int64)
+    check(lambda lib, lp, t, il, tl: F(lib).ctc_loss(lp, t, il, tl, reduction="sum"),
+          log_probs, np.zeros(0, np.int64), input_lengths, empty)
+
+
+def test_ctc_loss_keeps_float64():
+    log_probs, targets, input_lengths, target_lengths = ctc_batch()
+    e, _ = check(lambda lib, lp, t, il, tl: F(lib).ctc_loss(lp, t, il, tl, reduction="none"),
+                 log_probs.astype(np.float64), targets, input_lengths, target_lengths)
+    assert e.dtype == ember.float64

@@ -632,3 +632,23 @@ def test_global_full_backward_hooks_see_every_module():
         pre.remove()
         post.remove()
     assert seen == [("pre", "Linear"), "Linear"]
+
+
+def test_full_backward_hooks_with_mixed_inputs_and_tuple_outputs():
+    """Non-tensor and no-grad inputs show as None in grad_input; an unused output's grad_output is None."""
+    logs = []
+    for lib in LIBS:
+        class Pair(lib.nn.Module):
+            def forward(self, x, flag, y):
+                return x * y, x + 1, x - 1
+
+        seen = []
+        module = Pair()
+        module.register_full_backward_pre_hook(lambda m, gout: seen.append(("pre", shapes(gout))))
+        module.register_full_backward_hook(lambda m, gin, gout: seen.append((shapes(gin), shapes(gout))))
+        x = lib.ones(2, 3, requires_grad=True)
+        a, b, _ = module(x, "flag", lib.full((2, 3), 2.0))
+        (a.sum() + b.sum()).backward()
+        seen.append(x.grad.tolist())
+        logs.append(seen)
+    assert logs[1] == logs[0]

@@ -11,7 +11,6 @@ def pad(input, pad, mode="constant", value=None):
     """Pad the trailing dims of ``input``: ``pad`` is (left, right) of the last dim, then of the one before..."""
     pad = _checked_pad(pad, input.dim())
     if mode == "constant":
-        _check_no_negative_size(input.shape, pad)
         return ConstantPad.apply(input, pad, 0 if value is None else value)
     if mode not in _MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
@@ -40,13 +39,6 @@ def _checked_pad(pad, ndim):
         raise RuntimeError(f"Padding length should be less than or equal to two times the input dimension but got "
                            f"padding length {len(pad)} and input of dimension {ndim}")
     return tuple(pad)
-
-
-def _check_no_negative_size(shape, pad):
-    for d, (n, m) in enumerate(zip(shape, padded_shape(shape, pad))):
-        if m < 0:
-            raise RuntimeError(f"narrow(): length must be non-negative. (pad: dimension {d} of size {n} padded by "
-                               f"{list(pad)} would have size {m})")
 
 
 def _trailing(shape, pad, dims):

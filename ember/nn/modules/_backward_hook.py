@@ -8,7 +8,10 @@ from ...tensor import Tensor
 
 
 class BackwardHookFunction(Op):
-    """Identity on a group of tensors; its backward hands the gradients to a BackwardHook callback."""
+    """Identity on a group of tensors; its backward hands the gradients to a BackwardHook callback.
+
+    Around a module's inputs, missing gradients arrive as zeros (torch's hook sees zeros for inputs the
+    outputs do not depend on); around its outputs they stay None (see _OutputHookFunction)."""
 
     _node_name = "BackwardHookFunctionBackward"
 
@@ -23,7 +26,11 @@ class BackwardHookFunction(Op):
         return ctx.on_backward(grads)
 
 
-BackwardHookFunction._backward_cls._materialize_grads = False
+class _OutputHookFunction(BackwardHookFunction):
+    _node_name = "BackwardHookFunctionBackward"
+
+
+_OutputHookFunction._backward_cls._materialize_grads = False
 
 
 class BackwardHook:
@@ -36,12 +43,12 @@ class BackwardHook:
         self.input_index = self.output_index = None
 
     @staticmethod
-    def _wrap_tensors(args, on_backward):
+    def _wrap_tensors(function, args, on_backward):
         """args with their tensors passed through one BackwardHookFunction; (args, tensor positions or None)."""
         index = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
         if not (STATE.enabled and any(args[i]._requires_grad for i in index)):
             return args, None
-        outs = BackwardHookFunction.apply_n(len(index), *(args[i] for i in index), on_backward)
+        outs = function.apply_n(len(index), *(args[i] for i in index), on_backward)
         new = list(args)
         for i, out in zip(index, outs):
             new[i] = out if args[i]._requires_grad else args[i]  # torch: no gradient flows to such an input
@@ -56,14 +63,14 @@ class BackwardHook:
 
     def setup_input_hook(self, args):
         self.n_inputs = len(args)
-        args, self.input_index = self._wrap_tensors(args, self._on_grad_inputs)
+        args, self.input_index = self._wrap_tensors(BackwardHookFunction, args, self._on_grad_inputs)
         return args
 
     def setup_output_hook(self, result):
         single = not isinstance(result, tuple)
         outputs = (result,) if single else result
         self.n_outputs = len(outputs)
-        outputs, self.output_index = self._wrap_tensors(outputs, self._on_grad_outputs)
+        outputs, self.output_index = self._wrap_tensors(_OutputHookFunction, outputs, self._on_grad_outputs)
         return outputs[0] if single else outputs
 
     def _on_grad_outputs(self, grads):

@@ -1,7 +1,6 @@
 """Containers: Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict, as torch.nn."""
 import operator
-from collections import OrderedDict
-from collections import abc
+from collections import OrderedDict, abc
 from itertools import chain, islice
 
 from ...tensor import Tensor
@@ -30,7 +29,7 @@ def _check_iterable(values, owner):
 
 def _pairs(items, owner):
     """(key, value) pairs from a mapping or an iterable of 2-sequences, checked like torch's update()."""
-    if isinstance(items, abc.Mapping) or hasattr(items, "items"):
+    if hasattr(items, "items"):
         return list(items.items())
     pairs = []
     for j, pair in enumerate(items):

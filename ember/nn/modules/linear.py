@@ -4,10 +4,11 @@ import math
 from ...creation import empty
 from .. import functional as F
 from .. import init
-from ..parameter import Parameter
+from ...autograd.grad_mode import no_grad
+from ..parameter import Parameter, UninitializedParameter
 from .module import Module, ModuleInputError
 
-__all__ = ["Identity", "Linear", "Bilinear"]
+__all__ = ["Identity", "Linear", "LazyLinear", "Bilinear"]
 
 
 def _reset(weight, bias):
@@ -59,6 +60,34 @@ class Linear(Module):
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class LazyLinear(Linear):
+    """A Linear whose in_features is taken from its first input; it then becomes a plain Linear."""
+
+    cls_to_become = Linear
+
+    def __init__(self, out_features, bias=True, device=None, dtype=None):
+        Module.__init__(self)
+        self.in_features = 0
+        self.out_features = out_features
+        self.weight = UninitializedParameter(dtype=dtype)
+        if bias:
+            self.bias = UninitializedParameter(dtype=dtype)
+        else:
+            self.register_parameter("bias", None)
+        self._lazy_hook = self.register_forward_pre_hook(lambda module, args: module.initialize_parameters(*args))
+
+    def initialize_parameters(self, input):
+        self.in_features = input.shape[-1]
+        with no_grad():
+            self.weight.materialize((self.out_features, self.in_features))
+            if self.bias is not None:
+                self.bias.materialize((self.out_features,))
+        self.reset_parameters()
+        self._lazy_hook.remove()
+        del self._lazy_hook
+        self.__class__ = self.cls_to_become
 
 
 class Bilinear(Module):
