@@ -212,8 +212,14 @@ def test_pad_errors(shape, pad, mode, words):
     assert words in check_error(lambda lib, a: lib.nn.functional.pad(a, pad, mode=mode, value=value), randn(*shape))
 
 
-def test_pad_float_amount_type_error():
-    assert "tuple of ints" in check_error(lambda lib, a: lib.nn.functional.pad(a, (1.0, 1)), randn(2, 3))
+@pytest.mark.parametrize("amount, kind", [(1.0, "float"), (True, "bool")])
+def test_pad_amount_type_error(amount, kind):
+    message = check_error(lambda lib, a: lib.nn.functional.pad(a, (amount, 1)), randn(2, 3))
+    assert f"must be tuple of ints, but found element of type {kind} at pos 0" in message
+
+
+def test_pad_takes_numpy_integers_and_lists():
+    check(lambda lib, a: lib.nn.functional.pad(a, [np.int64(1), np.int32(2)], mode="replicate"), randn(2, 3))
 
 
 # ---- signatures: torch's parameter names and defaults (where torch's function has a Python signature) ----

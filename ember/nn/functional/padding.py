@@ -29,8 +29,9 @@ def pad(input, pad, mode="constant", value=None):
 
 
 def _checked_pad(pad, ndim):
+    """``pad`` as a tuple of python ints (numpy integers too), checked against the input's dimension."""
     for i, amount in enumerate(pad):
-        if not isinstance(amount, int) or isinstance(amount, bool):
+        if isinstance(amount, bool) or not hasattr(amount, "__index__"):
             raise TypeError(f"pad(): argument 'pad' (position 2) must be tuple of ints, but found element of type "
                             f"{type(amount).__name__} at pos {i}")
     if len(pad) % 2:
@@ -38,7 +39,7 @@ def _checked_pad(pad, ndim):
     if len(pad) // 2 > ndim:
         raise RuntimeError(f"Padding length should be less than or equal to two times the input dimension but got "
                            f"padding length {len(pad)} and input of dimension {ndim}")
-    return tuple(pad)
+    return tuple(int(amount) for amount in pad)
 
 
 def _trailing(shape, pad, dims):
