@@ -85,8 +85,43 @@ def table_grad(row_grads, indices, num_weights, padding_idx, scale_grad_by_freq,
     if scale_grad_by_freq:
         counts = xp.bincount(indices, minlength=num_weights)[indices]
         row_grads = row_grads / _wrap(counts[:, None].astype(row_grads._array.dtype))
-    grad = row_grads.new_zeros((num_weights, row_grads.shape[1])).index_add(0, _wrap(indices), row_grads)
-    return sparse_grad(grad, xp.unique(used)) if sparse else grad
+    grad = RowSums.apply(row_grads, indices, num_weights)
+    return sparse_grad(grad, xp.unique(used).astype(xp.int64, copy=False)) if sparse else grad
+
+
+class RowSums(Op):
+    """A (num_weights, D) table whose row r is the sum of the rows of ``row_grads`` looked up at r (PyTorch's
+    embedding_dense_backward)."""
+
+    _node_name = "EmbeddingDenseBackwardBackward0"
+    _num_inputs = 1
+    _PASSES = 8  # repeats of one index added pass by pass; the rest of a frequent index's rows in one reduceat
+
+    @staticmethod
+    def forward(ctx, row_grads, indices, num_weights):
+        xp = xp_of(row_grads)
+        ctx.indices = indices
+        out = xp.zeros((num_weights, row_grads.shape[1]), row_grads.dtype)
+        if not indices.size:
+            return out
+        order = xp.argsort(indices, kind="stable")
+        ordered, rows = indices[order], row_grads[order]
+        starts = xp.flatnonzero(xp.concatenate(([True], ordered[1:] != ordered[:-1])))
+        # each row's place among the rows of its index: a pass adds the k-th ones, which never collide
+        repeat = xp.arange(ordered.size) - xp.repeat(starts, xp.diff(xp.append(starts, ordered.size)))
+        for k in range(min(int(repeat.max()) + 1, RowSums._PASSES)):
+            kth = repeat == k
+            out[ordered[kth]] += rows[kth]
+        rest = repeat >= RowSums._PASSES
+        if rest.any():
+            ordered, rows = ordered[rest], rows[rest]
+            starts = xp.flatnonzero(xp.concatenate(([True], ordered[1:] != ordered[:-1])))
+            out[ordered[starts]] += xp.add.reduceat(rows, starts, axis=0)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.index_select(0, _wrap(ctx.indices))
 
 
 class Embedding(Op):

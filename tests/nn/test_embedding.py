@@ -36,6 +36,14 @@ def test_embedding(shape, index_dtype, weight_dtype):
     assert node_name(e) == node_name(t) == "EmbeddingBackward0"
 
 
+@pytest.mark.parametrize("padding_idx", [None, 3])
+def test_embedding_frequent_indices(padding_idx):
+    """Indices repeated many times (and at most a few times): the gradient sums every lookup of a row."""
+    indices = np.concatenate([np.full(50, 3), ids(200), np.full(20, 7), np.full(10, 1)])
+    rng.shuffle(indices)
+    check(lambda lib, i, w: lib.nn.functional.embedding(i, w, padding_idx), indices.reshape(7, 40), table())
+
+
 @pytest.mark.parametrize("padding_idx", [0, 3, 9, -1, -10])
 def test_embedding_padding_row_gets_no_gradient(padding_idx):
     indices = np.array([[0, 3, 9, 3], [9, 9, 1, 0]])
@@ -100,8 +108,9 @@ def _sparse_grads(indices_list, padding_idx=None):
 
 
 @pytest.mark.parametrize("padding_idx", [None, 0, 4])
-def test_sparse_gradient(padding_idx):
-    e, t = _sparse_grads([np.array([[4, 0, 4], [2, 9, 2]])], padding_idx)
+@pytest.mark.parametrize("index_dtype", [np.int64, np.int32])
+def test_sparse_gradient(padding_idx, index_dtype):
+    e, t = _sparse_grads([np.array([[4, 0, 4], [2, 9, 2]], index_dtype)], padding_idx)
     assert isinstance(e, SparseGrad) and e.is_sparse and t.is_sparse
     t = t.coalesce()
     assert_same(e.coalesce()._indices(), t._indices())
@@ -310,6 +319,23 @@ def test_embedding_bag_errors(call, words):
     assert words in message
 
 
+@pytest.mark.parametrize("index_dtype, offset_dtype", [(np.int32, np.int64), (np.int32, np.int32),
+                                                       (np.int64, np.int32)])
+def test_embedding_bag_index_dtypes(index_dtype, offset_dtype):
+    check(lambda lib, i, w, o: lib.nn.functional.embedding_bag(i, w, o, mode="sum"),
+          ids(8, dtype=index_dtype), table(), np.array([0, 3], offset_dtype))
+
+
+def test_embedding_bag_empty_input_gives_empty_bags():
+    check(lambda lib, i, w, o: lib.nn.functional.embedding_bag(i, w, o), np.array([], np.int64), table(),
+          np.array([0, 0]))
+
+
+def test_embedding_bag_2d_input_without_columns():
+    assert "step must be nonzero" in check_error(lambda lib, i, w: lib.nn.functional.embedding_bag(i, w),
+                                                 np.zeros((1, 0), np.int64), table())
+
+
 def test_embedding_bag_decreasing_offsets():
     assert "non-decreasing" in check_error(lambda lib, i, w, o: lib.nn.functional.embedding_bag(i, w, o),
                                            I8, table(), np.array([0, 3, 2]))
@@ -370,8 +396,11 @@ def test_embedding_from_pretrained(freeze, padding_idx):
     w = table(5, 3)
     outs = []
     for lib in (ember, torch):
-        module = lib.nn.Embedding.from_pretrained(lib.tensor(w), freeze=freeze, padding_idx=padding_idx)
+        pretrained = lib.tensor(w)
+        module = lib.nn.Embedding.from_pretrained(pretrained, freeze=freeze, padding_idx=padding_idx)
         assert module.weight.requires_grad is not freeze and module.num_embeddings == 5
+        pretrained[0, 0] = 7.0  # the weight shares the given tensor's memory
+        assert float(module.weight[0, 0]) == 7.0
         out = module(lib.tensor([[1, 2], [4, 1]]))
         assert out.requires_grad is not freeze
         outs.append((out, repr(module)))

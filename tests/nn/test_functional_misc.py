@@ -134,10 +134,26 @@ def test_pairwise_distance_shape_error():
 
 
 # ---- pdist ----
-@pytest.mark.parametrize("p", [0.5, 1, 2, 3, float("inf")])
+@pytest.mark.parametrize("p", [0, 0.5, 1, 1.5, 2, 3, float("inf")])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_pdist(p, dtype):
-    check(lambda lib, a: lib.nn.functional.pdist(a, p), randn(6, 4, dtype=dtype))
+    e, t = check(lambda lib, a: lib.nn.functional.pdist(a, p), randn(6, 4, dtype=dtype))
+    assert node_name(e) == node_name(t) == "PdistBackward0"
+
+
+@pytest.mark.parametrize("p", [0.5, 1, 2, 3, float("inf")])
+def test_pdist_repeated_rows_and_coordinates(p):
+    """Zero distances and zero coordinate differences: torch's gradient conventions there."""
+    x = randn(5, 3)
+    x[1], x[2, 0] = x[3], x[4, 0]
+    check(lambda lib, a: lib.nn.functional.pdist(a, p), x)
+
+
+@pytest.mark.parametrize("p", [1.5, 2, 3])
+def test_pdist_second_derivative(p):
+    """torch has no double backward through pdist; ember's is checked numerically."""
+    x = ember.tensor(randn(4, 3, dtype=np.float64), requires_grad=True)
+    assert ember.autograd.gradgradcheck(lambda a: ember.nn.functional.pdist(a, p), (x,))
 
 
 def test_pdist_single_row_is_empty():
@@ -148,6 +164,13 @@ def test_pdist_single_row_is_empty():
                                          (np.ones((3, 4), np.int64), 2, "floating-point")])
 def test_pdist_errors(x, p, words):
     assert words in check_error(lambda lib, a: lib.nn.functional.pdist(a, p), x)
+
+
+@pytest.mark.parametrize("name", ["cosine_similarity", "pairwise_distance", "pdist"])
+def test_distances_at_the_top_level(name):
+    args = (randn(4, 5),) if name == "pdist" else (randn(4, 5), randn(4, 5))
+    check(lambda lib, *xs: getattr(lib, name)(*xs), *args)
+    assert getattr(ember, name) is getattr(ember.nn.functional, name)
 
 
 # ---- pad ----
