@@ -40,10 +40,7 @@ class Linear(Module):
         self.in_features = in_features
         self.out_features = out_features
         self.weight = Parameter(empty((out_features, in_features), dtype=dtype, device=device))
-        if bias:
-            self.bias = Parameter(empty(out_features, dtype=dtype, device=device))
-        else:
-            self.register_parameter("bias", None)
+        _register_bias(self, bias, out_features, dtype, device)
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -60,6 +57,14 @@ class Linear(Module):
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+def _register_bias(module, bias, size, dtype, device):
+    """A ``bias`` Parameter of ``size`` elements, or a registered None when ``bias`` is False (as PyTorch)."""
+    if bias:
+        module.bias = Parameter(empty(size, dtype=dtype, device=device))
+    else:
+        module.register_parameter("bias", None)
 
 
 class LazyLinear(Linear):
@@ -101,10 +106,7 @@ class Bilinear(Module):
         self.in2_features = in2_features
         self.out_features = out_features
         self.weight = Parameter(empty((out_features, in1_features, in2_features), dtype=dtype, device=device))
-        if bias:
-            self.bias = Parameter(empty(out_features, dtype=dtype, device=device))
-        else:
-            self.register_parameter("bias", None)
+        _register_bias(self, bias, out_features, dtype, device)
         self.reset_parameters()
 
     def reset_parameters(self):
