@@ -1,0 +1,80 @@
+"""Layer speed of ember against PyTorch: forward + backward of one layer, each framework timed in its own
+process (torch limited to 2 threads), rounds alternating between them; prints ember time / torch time.
+
+Each row of CASES is one layer on one input; other layer families add their rows the same way.
+
+    python bench/layers.py [substring of case names]
+"""
+import json
+import subprocess
+import sys
+import timeit
+
+ROUNDS = 3
+
+# name: (layer built from ``nn``, input shape)
+CASES = {
+    "Conv2d LeNet (N=64, 3->6, 5x5, 32x32)": ("nn.Conv2d(3, 6, 5)", (64, 3, 32, 32)),
+    "Conv2d ResNet (N=32, 64->64, 3x3, pad 1, 32x32)": ("nn.Conv2d(64, 64, 3, padding=1, bias=False)",
+                                                        (32, 64, 32, 32)),
+    "ConvTranspose2d DCGAN (N=16, 256->128, 4x4, s2, pad 1, 16x16)": (
+        "nn.ConvTranspose2d(256, 128, 4, stride=2, padding=1, bias=False)", (16, 256, 16, 16)),
+    "MaxPool2d (N=64, 16 channels, 2x2, 28x28)": ("nn.MaxPool2d(2)", (64, 16, 28, 28)),
+    "BatchNorm2d (N=32, 64 channels, 32x32)": ("nn.BatchNorm2d(64)", (32, 64, 32, 32)),
+}
+
+SETUP = """\
+import numpy as np
+nn = lib.nn
+layer = {layer}
+x = lib.tensor(np.random.default_rng(0).standard_normal({shape}, dtype=np.float32), requires_grad=True)
+"""
+STMT = "layer(x).sum().backward()"
+
+
+def _time_in_this_process(lib_name, selected):
+    """Best per-call time in seconds for each selected case, using ``lib_name`` as the framework."""
+    lib = __import__(lib_name)
+    if lib_name == "torch":
+        lib.set_num_threads(2)
+    results = {}
+    for name in selected:
+        layer, shape = CASES[name]
+        env = {"lib": lib}
+        exec(SETUP.format(layer=layer, shape=shape), env)
+        timer = timeit.Timer(STMT, globals=env)
+        number, _ = timer.autorange()
+        results[name] = min(timer.repeat(repeat=5, number=number)) / number
+    return results
+
+
+def _time_in_subprocess(lib_name, selected):
+    out = subprocess.run([sys.executable, __file__, "--child", lib_name, json.dumps(selected)], check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def _best_of_rounds(libs, selected, rounds):
+    """Alternate the frameworks' processes ``rounds`` times and keep each case's best time (less noise)."""
+    best = {lib: {} for lib in libs}
+    for _ in range(rounds):
+        for lib in libs:
+            for name, seconds in _time_in_subprocess(lib, selected).items():
+                best[lib][name] = min(seconds, best[lib].get(name, seconds))
+    return [best[lib] for lib in libs]
+
+
+def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        print(json.dumps(_time_in_this_process(sys.argv[2], json.loads(sys.argv[3]))))
+        return
+    pattern = sys.argv[1] if len(sys.argv) > 1 else ""
+    selected = [name for name in CASES if pattern.lower() in name.lower()]
+    ember, torch = _best_of_rounds(("ember", "torch"), selected, ROUNDS)
+    print(f"{'case (forward + backward)':62s} {'ember':>9s} {'torch':>9s} {'ember/torch':>11s}")
+    for name in selected:
+        print(f"{name:62s} {ember[name] * 1e3:7.2f}ms {torch[name] * 1e3:7.2f}ms {ember[name] / torch[name]:11.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Raw-array kernels (conv, pool, ...): no autograd, never Tensor; ops in ember/ops call them."""

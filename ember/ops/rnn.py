@@ -1,0 +1,102 @@
+"""Fused LSTM and GRU cells: one GEMM on the stacked hidden weights, gates in place, closed-form gate gradients."""
+from ..autograd.function import Op
+from ..backend import xp_of
+from .joining import cat
+
+
+class LSTMCellStep(Op):
+    """(x_proj, h, c, w_hh, b_hh) -> (h_new, c_new, gates): ``x_proj`` is the input projection with bias_ih added;
+    ``gates`` are the activated i, f, g, o, returned so backward (and double backward) can reach them."""
+
+    _node_name = "LSTMCellBackward0"
+    _num_inputs = 5
+
+    @staticmethod
+    def forward(ctx, x_proj, h, c, w_hh, b_hh):
+        xp = xp_of(x_proj)
+        gates = x_proj + h @ w_hh.T
+        if b_hh is not None:
+            gates += b_hh
+        hidden = c.shape[1]
+        for part in (slice(0, 2 * hidden), slice(3 * hidden, None)):
+            _sigmoid_in_place(xp, gates[:, part])
+        xp.tanh(gates[:, 2 * hidden:3 * hidden], out=gates[:, 2 * hidden:3 * hidden])
+        in_gate, forget_gate, cell_gate, out_gate = (gates[:, k * hidden:(k + 1) * hidden] for k in range(4))
+        c_new = forget_gate * c + in_gate * cell_gate
+        h_new = out_gate * xp.tanh(c_new)
+        ctx.save_for_backward(h, c, w_hh, c_new, gates)
+        ctx.has_bias = b_hh is not None
+        return h_new, c_new, gates
+
+    @staticmethod
+    def backward(ctx, grad_h, grad_c, grad_gates):
+        h, c, w_hh, c_new, gates = ctx.saved_tensors
+        in_gate, forget_gate, cell_gate, out_gate = gates.chunk(4, 1)
+        tanh_c = c_new.tanh()
+        grad_c = grad_c + grad_h * out_gate * (1 - tanh_c * tanh_c)
+        grad_activated = cat([grad_c * cell_gate, grad_c * c, grad_c * in_gate, grad_h * tanh_c], 1) + grad_gates
+        slope = cat([in_gate * (1 - in_gate), forget_gate * (1 - forget_gate), 1 - cell_gate * cell_gate,
+                     out_gate * (1 - out_gate)], 1)
+        grad_pre = grad_activated * slope
+        return (grad_pre, grad_pre @ w_hh, grad_c * forget_gate, grad_pre.t() @ h,
+                grad_pre.sum(0) if ctx.has_bias else None)
+
+
+class GRUCellStep(Op):
+    """(x_proj, h, w_hh, b_hh) -> (h_new, workspace): ``workspace`` holds the reset, update and new gates and the
+    hidden part of the candidate, returned so backward (and double backward) can reach them."""
+
+    _node_name = "GRUCellBackward0"
+    _num_inputs = 4
+
+    @staticmethod
+    def forward(ctx, x_proj, h, w_hh, b_hh):
+        xp = xp_of(x_proj)
+        hidden = h.shape[1]
+        hidden_part = h @ w_hh.T
+        if b_hh is not None:
+            hidden_part += b_hh
+        workspace = xp.empty((h.shape[0], 4 * hidden), dtype=hidden_part.dtype)
+        gates, candidate_hidden = workspace[:, :3 * hidden], workspace[:, 3 * hidden:]
+        xp.add(x_proj[:, :2 * hidden], hidden_part[:, :2 * hidden], out=gates[:, :2 * hidden])
+        _sigmoid_in_place(xp, gates[:, :2 * hidden])
+        candidate_hidden[...] = hidden_part[:, 2 * hidden:]
+        new_gate = gates[:, 2 * hidden:]
+        xp.multiply(gates[:, :hidden], candidate_hidden, out=new_gate)
+        new_gate += x_proj[:, 2 * hidden:]
+        xp.tanh(new_gate, out=new_gate)
+        h_new = new_gate + gates[:, hidden:2 * hidden] * (h - new_gate)
+        ctx.save_for_backward(h, w_hh, workspace)
+        ctx.has_bias = b_hh is not None
+        return h_new, workspace
+
+    @staticmethod
+    def backward(ctx, grad_h, grad_workspace):
+        h, w_hh, workspace = ctx.saved_tensors
+        reset, update, new, candidate_hidden = workspace.chunk(4, 1)
+        grad_reset_out, grad_update_out, grad_new_out, grad_candidate_out = grad_workspace.chunk(4, 1)
+        grad_new_pre = (grad_h * (1 - update) + grad_new_out) * (1 - new * new)
+        grad_reset_pre = (grad_new_pre * candidate_hidden + grad_reset_out) * reset * (1 - reset)
+        grad_update_pre = (grad_h * (h - new) + grad_update_out) * update * (1 - update)
+        grad_hidden_part = cat([grad_reset_pre, grad_update_pre, grad_new_pre * reset + grad_candidate_out], 1)
+        return (cat([grad_reset_pre, grad_update_pre, grad_new_pre], 1), grad_h * update + grad_hidden_part @ w_hh,
+                grad_hidden_part.t() @ h, grad_hidden_part.sum(0) if ctx.has_bias else None)
+
+
+def _sigmoid_in_place(xp, a):
+    """sigmoid(a) = (1 + tanh(a / 2)) / 2, which cannot overflow as exp(-a) can."""
+    a *= 0.5
+    xp.tanh(a, out=a)
+    a += 1
+    a *= 0.5
+
+
+def lstm_cell_step(x_proj, h, c, w_hh, b_hh=None):
+    """One LSTM step from a precomputed input projection; returns (h_new, c_new) before any projection."""
+    h_new, c_new, _ = LSTMCellStep.apply(x_proj, h, c, w_hh, b_hh)
+    return h_new, c_new
+
+
+def gru_cell_step(x_proj, h, w_hh, b_hh=None):
+    """One GRU step from a precomputed input projection."""
+    return GRUCellStep.apply(x_proj, h, w_hh, b_hh)[0]
