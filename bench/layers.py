@@ -21,6 +21,8 @@ CASES = {
         "nn.ConvTranspose2d(256, 128, 4, stride=2, padding=1, bias=False)", (16, 256, 16, 16)),
     "MaxPool2d (N=64, 16 channels, 2x2, 28x28)": ("nn.MaxPool2d(2)", (64, 16, 28, 28)),
     "BatchNorm2d (N=32, 64 channels, 32x32)": ("nn.BatchNorm2d(64)", (32, 64, 32, 32)),
+    "LSTM (seq 32, batch 32, 64->128), output only": ("(lambda lstm: lambda x: lstm(x)[0])(nn.LSTM(64, 128))",
+                                                      (32, 32, 64)),
 }
 
 SETUP = """\

@@ -238,3 +238,16 @@ def test_grad_of_only_input_or_only_weight(transposed, needs):
         getattr(lib.nn.functional, fn)(xt, wt, None, 2, 1, groups=2).square().sum().backward()
         grads.append((xt if needs[0] else wt).grad.numpy())
     np.testing.assert_allclose(grads[1], grads[0], rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("shape, kernel", [((1, 2, 3, 3), 4), ((1, 2, 3, 5), (2, 6))])
+def test_unfold_errors(shape, kernel):
+    msg = check_error(lambda lib, a: lib.nn.functional.unfold(a, kernel), randn(*shape))
+    assert "sliding blocks" in msg
+
+
+@pytest.mark.parametrize("kernel, kwargs, shape", [(3, {"stride": 2, "output_padding": 2}, (1, 2, 3, 3)),
+                                                   (1, {"padding": 1}, (1, 2, 1, 1))])
+def test_conv_transpose_errors(kernel, kwargs, shape):
+    check_error(lambda lib, x, w: lib.nn.functional.conv_transpose2d(x, w, **kwargs), randn(*shape),
+                randn(2, 2, kernel, kernel))

@@ -112,7 +112,7 @@ def _run_packed(lengths, batch_first, enforce_sorted):
                                                        enforce_sorted=enforce_sorted)
         output, hidden = _call_with_states(lib, module, packed, *states)
         assert type(output).__name__ == "PackedSequence"
-        padded, out_lengths = lib.nn.utils.rnn.pad_packed_sequence(output, batch_first=batch_first)
+        padded, _ = lib.nn.utils.rnn.pad_packed_sequence(output, batch_first=batch_first)
         return padded, hidden
     return run
 

@@ -141,6 +141,11 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     input, unbatched = _batched(input, 2, "unfold")
     kernel, dilation, stride = expand(kernel_size, 2), expand(dilation, 2), expand(stride, 2)
     padding = tuple((p, p) for p in expand(padding, 2))
+    blocks = sliding_blocks(input.shape[2:], kernel, stride, dilation, padding)
+    if min(blocks) < 1:
+        raise RuntimeError(f"Given input with spatial size {tuple(input.shape[2:])}, kernel_size={kernel}, "
+                           f"dilation={dilation}, padding={tuple(p for p, _ in padding)}, calculated shape of the "
+                           f"array of sliding blocks as {blocks}, but its components must be at least one.")
     out = Im2Col.apply(input, kernel, dilation, padding, stride)
     return out.squeeze(0) if unbatched else out
 

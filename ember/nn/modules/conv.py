@@ -32,7 +32,9 @@ class _ConvNd(Module):
         self.padding = padding if isinstance(padding, str) else expand(padding, dims)
         pairs = (same_padding(self.kernel_size, self.dilation) if padding == "same" else
                  ((0, 0),) * dims if padding == "valid" else tuple((p, p) for p in self.padding))
-        self._reversed_padding_repeated_twice = [p for pair in reversed(pairs) for p in pair]
+        reversed_pairs = [p for pair in reversed(pairs) for p in pair]
+        self._reversed_padding_repeated_twice = (reversed_pairs if isinstance(padding, str) else  # as torch has it
+                                                 tuple(reversed_pairs))
         shape = ((in_channels, out_channels // groups) if self.transposed else
                  (out_channels, in_channels // groups)) + self.kernel_size
         self.weight = Parameter(empty(shape, dtype=dtype, device=device))

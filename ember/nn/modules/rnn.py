@@ -46,14 +46,14 @@ def _run_forward(cell, x_proj, batch_sizes, state, weights):
     """Run ``cell`` over packed steps, first to last; the batch shrinks as sequences end.
 
     Returns the per-step outputs and the state of every sequence after its own last step."""
-    outputs, finished, start = [], [], 0
-    for size in batch_sizes:
+    outputs, finished = [], []
+    for step in x_proj.split(batch_sizes):
+        size = step.shape[0]
         if size < state[0].shape[0]:
             finished.append(tuple(s[size:] for s in state))
             state = tuple(s[:size] for s in state)
-        state = cell(x_proj[start:start + size], state, *weights)
+        state = cell(step, state, *weights)
         outputs.append(state[0])
-        start += size
     finals = [state] + finished[::-1]
     return outputs, tuple(cat([f[i] for f in finals]) if len(finals) > 1 else state[i] for i in range(len(state)))
 
@@ -62,13 +62,12 @@ def _run_reverse(cell, x_proj, batch_sizes, state, weights):
     """Run ``cell`` over packed steps, last to first; a sequence joins (from its initial state) at its last step."""
     initial, outputs = state, []
     state = tuple(s[:batch_sizes[-1]] for s in initial)
-    end = x_proj.shape[0]
-    for size in reversed(batch_sizes):
+    for step in reversed(x_proj.split(batch_sizes)):
+        size = step.shape[0]
         if size > state[0].shape[0]:
             state = tuple(cat([s, s0[s.shape[0]:size]]) for s, s0 in zip(state, initial))
-        state = cell(x_proj[end - size:end], state, *weights)
+        state = cell(step, state, *weights)
         outputs.append(state[0])
-        end -= size
     return outputs[::-1], state
 
 
@@ -255,15 +254,14 @@ class RNNBase(Module):
         """All layers over packed ``data`` (N, input_size); returns the last layer's output and the final states."""
         states = self._initial_states(states, batch_sizes[0] if batch_sizes else 0, data)
         cell, directions = _CELLS[self.mode], len(self._direction_suffixes())
-        per_direction = len(self._flat_weights_names) // (self.num_layers * directions)
-        weights, finals = self._flat_weights, []
+        weights, finals = self.all_weights, []
         for layer in range(self.num_layers):
             if layer > 0 and self.dropout > 0:
                 data = F.dropout(data, self.dropout, self.training)
             outputs = []
             for direction in range(directions):
                 index = layer * directions + direction
-                w_ih, w_hh, *rest = weights[index * per_direction:(index + 1) * per_direction]
+                w_ih, w_hh, *rest = weights[index]
                 b_ih, b_hh = rest[:2] if self.bias else (None, None)
                 w_hr = rest[-1] if self.proj_size else None
                 run = _run_reverse if direction else _run_forward
