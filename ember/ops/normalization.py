@@ -55,7 +55,7 @@ class _AffineNorm(Op):
 def _backward_constant_params(g, xhat, invstd, w, axes):
     """Batch norm's case, weight constant over the normalized axes: dx = invstd * w / n * (n * g - sum(g) -
     xhat * sum(g * xhat)), whose two sums, per group, also make the weight and bias gradients."""
-    n = xhat.size // invstd.size
+    n = xhat.size // max(invstd.size, 1)
     sum_g = g.sum(axis=axes, keepdims=True)
     sum_gx = (g * xhat).sum(axis=axes, keepdims=True)
     scale = invstd if w is None else invstd * w

@@ -256,7 +256,8 @@ def test_layer_norm_errors():
 
 
 @pytest.mark.parametrize("groups, channels, shape", [(1, 6, (2, 6)), (2, 6, (2, 6, 5)), (3, 6, (2, 6, 3, 4)),
-                                                     (6, 6, (2, 6, 2, 2, 3)), (2, 4, (1, 4, 3))])
+                                                     (6, 6, (2, 6, 2, 2, 3)), (2, 4, (1, 4, 3)),
+                                                     (2, 4, (0, 4, 3))])
 @pytest.mark.parametrize("affine", [True, False])
 def test_group_norm_matches_torch(groups, channels, shape, affine):
     def build(nn):

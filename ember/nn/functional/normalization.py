@@ -1,4 +1,6 @@
 """Normalization functions: batch_norm, instance_norm, layer_norm, group_norm, rms_norm, local_response_norm."""
+import math
+
 import numpy as np
 
 from ...autograd.grad_mode import no_grad
@@ -96,7 +98,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     if c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
                            f"shape {list(input.shape)} and num_groups={num_groups}")
-    grouped = (n, num_groups, c // num_groups, -1)
+    grouped = (n, num_groups, c // num_groups, math.prod(input.shape[2:]))
     param_shape = (1, num_groups, c // num_groups, 1)
     return affine_norm(NativeGroupNorm, input, weight, bias, (2, 3), param_shape, eps, grouped)[0]
 
