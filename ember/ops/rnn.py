@@ -1,5 +1,7 @@
 """Fused LSTM and GRU cells: one GEMM on the stacked hidden weights, gates in place, closed-form gate gradients."""
+from ..autograd import function
 from ..autograd.function import Op
+from ..autograd.grad_mode import STATE
 from ..backend import xp_of
 from .joining import cat
 
@@ -30,16 +32,20 @@ class LSTMCellStep(Op):
 
     @staticmethod
     def backward(ctx, grad_h, grad_c, grad_gates):
-        h, c, w_hh, c_new, gates = ctx.saved_tensors
-        in_gate, forget_gate, cell_gate, out_gate = gates.chunk(4, 1)
-        tanh_c = c_new.tanh()
-        grad_c = grad_c + grad_h * out_gate * (1 - tanh_c * tanh_c)
-        grad_activated = cat([grad_c * cell_gate, grad_c * c, grad_c * in_gate, grad_h * tanh_c], 1) + grad_gates
-        slope = cat([in_gate * (1 - in_gate), forget_gate * (1 - forget_gate), 1 - cell_gate * cell_gate,
-                     out_gate * (1 - out_gate)], 1)
-        grad_pre = grad_activated * slope
-        return (grad_pre, grad_pre @ w_hh, grad_c * forget_gate, grad_pre.t() @ h,
-                grad_pre.sum(0) if ctx.has_bias else None)
+        return _closed_form(_lstm_grads, (grad_h, grad_c, grad_gates, *ctx.saved_tensors), ctx.has_bias)
+
+
+def _lstm_grads(math, grad_h, grad_c, grad_gates, h, c, w_hh, c_new, gates, has_bias):
+    """Gradients of (x_proj, h, c, w_hh, b_hh) in operators only, so arrays and Tensors both fit."""
+    hidden = c.shape[1]
+    in_gate, forget_gate, cell_gate, out_gate = (gates[:, k * hidden:(k + 1) * hidden] for k in range(4))
+    tanh_c = math.tanh(c_new)
+    grad_c = grad_c + grad_h * out_gate * (1 - tanh_c * tanh_c)
+    grad_activated = math.concat([grad_c * cell_gate, grad_c * c, grad_c * in_gate, grad_h * tanh_c]) + grad_gates
+    slope = math.concat([in_gate * (1 - in_gate), forget_gate * (1 - forget_gate), 1 - cell_gate * cell_gate,
+                         out_gate * (1 - out_gate)])
+    grad_pre = grad_activated * slope
+    return (grad_pre, grad_pre @ w_hh, grad_c * forget_gate, grad_pre.T @ h, grad_pre.sum(0) if has_bias else None)
 
 
 class GRUCellStep(Op):
@@ -72,15 +78,55 @@ class GRUCellStep(Op):
 
     @staticmethod
     def backward(ctx, grad_h, grad_workspace):
-        h, w_hh, workspace = ctx.saved_tensors
-        reset, update, new, candidate_hidden = workspace.chunk(4, 1)
-        grad_reset_out, grad_update_out, grad_new_out, grad_candidate_out = grad_workspace.chunk(4, 1)
-        grad_new_pre = (grad_h * (1 - update) + grad_new_out) * (1 - new * new)
-        grad_reset_pre = (grad_new_pre * candidate_hidden + grad_reset_out) * reset * (1 - reset)
-        grad_update_pre = (grad_h * (h - new) + grad_update_out) * update * (1 - update)
-        grad_hidden_part = cat([grad_reset_pre, grad_update_pre, grad_new_pre * reset + grad_candidate_out], 1)
-        return (cat([grad_reset_pre, grad_update_pre, grad_new_pre], 1), grad_h * update + grad_hidden_part @ w_hh,
-                grad_hidden_part.t() @ h, grad_hidden_part.sum(0) if ctx.has_bias else None)
+        return _closed_form(_gru_grads, (grad_h, grad_workspace, *ctx.saved_tensors), ctx.has_bias)
+
+
+def _gru_grads(math, grad_h, grad_workspace, h, w_hh, workspace, has_bias):
+    """Gradients of (x_proj, h, w_hh, b_hh) in operators only, so arrays and Tensors both fit."""
+    hidden = h.shape[1]
+    reset, update, new, candidate_hidden = (workspace[:, k * hidden:(k + 1) * hidden] for k in range(4))
+    grad_reset_out, grad_update_out, grad_new_out, grad_candidate_out = (
+        grad_workspace[:, k * hidden:(k + 1) * hidden] for k in range(4))
+    grad_new_pre = (grad_h * (1 - update) + grad_new_out) * (1 - new * new)
+    grad_reset_pre = (grad_new_pre * candidate_hidden + grad_reset_out) * reset * (1 - reset)
+    grad_update_pre = (grad_h * (h - new) + grad_update_out) * update * (1 - update)
+    grad_hidden_part = math.concat([grad_reset_pre, grad_update_pre, grad_new_pre * reset + grad_candidate_out])
+    return (math.concat([grad_reset_pre, grad_update_pre, grad_new_pre]), grad_h * update + grad_hidden_part @ w_hh,
+            grad_hidden_part.T @ h, grad_hidden_part.sum(0) if has_bias else None)
+
+
+class _TensorMath:
+    """Tensor ops: backward recorded for higher-order gradients."""
+
+    @staticmethod
+    def concat(parts):
+        return cat(parts, 1)
+
+    @staticmethod
+    def tanh(x):
+        return x.tanh()
+
+
+class _ArrayMath:
+    """Raw-array ops: the fast path when no graph of the backward is being built."""
+
+    def __init__(self, xp):
+        self.xp = xp
+
+    def concat(self, parts):
+        return self.xp.concatenate(parts, 1)
+
+    def tanh(self, x):
+        return self.xp.tanh(x)
+
+
+def _closed_form(grads_fn, tensors, has_bias):
+    """``grads_fn`` on Tensors when backward is itself recorded (create_graph), else on their arrays."""
+    if STATE.enabled:
+        return grads_fn(_TensorMath, *tensors, has_bias)
+    arrays = [t._array for t in tensors]
+    return tuple(None if g is None else function._wrap(g) for g in grads_fn(_ArrayMath(xp_of(arrays[0])), *arrays,
+                                                                            has_bias))
 
 
 def _sigmoid_in_place(xp, a):

@@ -344,3 +344,13 @@ def test_fused_gru_cell_gradients_of_every_order(bias):
               for shape in [(2, 9), (2, 3), (9, 3)] + ([(9,)] if bias else [])]
     assert ember.autograd.gradcheck(lambda *args: gru_cell_step(*args), inputs)
     assert ember.autograd.gradgradcheck(lambda *args: gru_cell_step(*args), inputs)
+
+
+@pytest.mark.parametrize("mode", LAYERS)
+def test_inference_under_no_grad(mode):
+    t_mod, e_mod = _pair(lambda nn: getattr(nn, mode)(3, 4, 2, bidirectional=True))
+    x = randn(5, 2, 3)
+    with torch.no_grad(), ember.no_grad():
+        t_out, e_out = _flat(t_mod(torch.from_numpy(x))), _flat(e_mod(ember.from_numpy(x)))
+    assert_same(e_out, t_out)
+    assert not any(e.requires_grad for e in e_out)
