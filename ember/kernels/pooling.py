@@ -41,16 +41,25 @@ def adaptive_coords(n, n_out):
 
 
 def _running_max(windows):
-    """Elementwise max over the windows and the position of the first maximum (NaN wins, as in PyTorch)."""
-    best = arg = None
-    for k, window in enumerate(windows):
-        if best is None:
-            best, arg = window.copy(), np.zeros(window.shape, np.int64)
-            continue
-        take = (window > best) | (window != window)
-        np.copyto(best, window, where=take)
-        np.copyto(arg, k, where=take)
-    return best, arg
+    """Elementwise max over the windows and the position of the first maximum (the last NaN wins, as in PyTorch).
+
+    The maximum comes from ``np.maximum`` (which propagates NaN) in one pass; the positions from a second pass
+    of equality tests, last window first so the first match stays: two cheap passes beat one pass of masked
+    copies.
+    """
+    windows = list(windows)
+    best = windows[0].copy()
+    for window in windows[1:]:
+        np.maximum(best, window, out=best)
+    arg = np.full(best.shape, len(windows) - 1, np.min_scalar_type(len(windows)))
+    match = np.empty(best.shape, bool)
+    for k in range(len(windows) - 2, -1, -1):
+        np.equal(windows[k], best, out=match)
+        np.copyto(arg, k, where=match)
+    if best.dtype.kind == "f" and np.isnan(best).any():
+        for k, window in enumerate(windows):
+            np.copyto(arg, k, where=np.isnan(window))
+    return best, arg.astype(np.int64)
 
 
 def _flat_indices(arg, coords, plane):
