@@ -63,13 +63,18 @@ def _running_max(windows):
 
 
 def _flat_indices(arg, coords, plane):
-    """Per-plane flat input index of each chosen window element."""
-    ks = np.unravel_index(arg, tuple(c.shape[1] for c in coords))
-    flat = 0
+    """Per-plane flat input index of each chosen window element, read from a small (outputs, window) table."""
+    if arg.size == 0:
+        return arg.astype(np.int64)
+    dims = len(coords)
+    table = 0
     for d, (c, n) in enumerate(zip(coords, plane)):
-        o = np.arange(c.shape[0]).reshape((-1,) + (1,) * (len(coords) - 1 - d))
-        flat = flat * n + c[o, ks[d]]
-    return flat
+        shape = [1] * (2 * dims)
+        shape[d], shape[dims + d] = c.shape
+        table = table * n + c.reshape(shape)
+    table = table.reshape(math.prod(c.shape[0] for c in coords), -1)
+    rows = np.arange(table.shape[0]) * table.shape[1]
+    return table.ravel()[arg.reshape(-1, table.shape[0]) + rows].reshape(arg.shape)
 
 
 def max_pool(x, kernel, stride, padding, dilation, ceil_mode):
