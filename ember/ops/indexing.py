@@ -254,10 +254,10 @@ def _value_for(self, value, advanced):
     if not isinstance(value, Tensor) or value.dtype is self.dtype:
         return value
     if advanced:
-        from .reduction import _torch_name
+        from ..dtypes import scalar_type_name
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
-                           f"{_torch_name(self._array.dtype)} for the destination and "
-                           f"{_torch_name(value._array.dtype)} for the source.")
+                           f"{scalar_type_name(self._array.dtype)} for the destination and "
+                           f"{scalar_type_name(value._array.dtype)} for the source.")
     return value.to(self.dtype)
 
 

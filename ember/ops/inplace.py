@@ -67,8 +67,8 @@ def write_into(self, result):
     """Copy ``result`` into ``self``'s memory (so views see it) and bump the shared version counter."""
     src, dst = result._array, self._array
     if dtypes._FROM_NP[src.dtype]._category > dtypes._FROM_NP[dst.dtype]._category:
-        raise RuntimeError(f"result type {_type_name(src.dtype)} can't be cast to the desired output type "
-                           f"{_type_name(dst.dtype)}")
+        raise RuntimeError(f"result type {dtypes.scalar_type_name(src.dtype)} can't be cast to the desired output type "
+                           f"{dtypes.scalar_type_name(dst.dtype)}")
     if src.shape != dst.shape and src.size != dst.size:
         raise RuntimeError(f"output with shape {list(dst.shape)} doesn't match the broadcast shape "
                            f"{list(src.shape)}")
@@ -78,11 +78,6 @@ def write_into(self, result):
     if src is not dst:
         dst[...] = src.reshape(dst.shape)
     self._version_counter[0] += 1
-
-
-def _type_name(np_dtype):
-    from .reduction import _torch_name
-    return _torch_name(np_dtype)
 
 
 def _keep_saved_values(node, before):

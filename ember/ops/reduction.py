@@ -25,16 +25,13 @@ def _expand_back(grad, shape, dims):
     return _reshape_kept(grad, shape, dims).expand(shape)
 
 
-_torch_name = dtypes.scalar_type_name
-
-
 def _count(shape, dims):
     return math.prod(shape[d] for d in dims)
 
 
 def _check_float(a, message):
     if a.dtype.kind not in "fc":
-        raise RuntimeError(message + _torch_name(a.dtype))
+        raise RuntimeError(message + dtypes.scalar_type_name(a.dtype))
 
 
 def _default_int64(a, dtype):
@@ -78,7 +75,7 @@ class Mean(Op):
     def forward(ctx, a, dim, keepdim, dtype):
         if dtype is None and a.dtype.kind not in "fc":
             raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
-                               f"or complex dtype. Got: {_torch_name(a.dtype)}")
+                               f"or complex dtype. Got: {dtypes.scalar_type_name(a.dtype)}")
         dims = wrap_dims(dim, a.ndim)
         ctx.shape, ctx.dims, ctx.in_dtype = a.shape, dims, a.dtype
         ctx.count = _count(a.shape, dims)
@@ -515,7 +512,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     arr = input._array
     if dtype is None and arr.dtype.kind not in "fc":
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype but got "
-                           + _torch_name(arr.dtype))
+                           + dtypes.scalar_type_name(arr.dtype))
     count = (~xp_of(arr).isnan(arr)).sum(axis=wrap_dims(dim, arr.ndim), keepdims=keepdim)
     return _out(nansum(input, dim, keepdim, dtype=dtype) / _wrap(count), out)
 

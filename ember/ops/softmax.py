@@ -2,7 +2,7 @@
 from ..autograd.function import Op
 from ..backend import xp_of
 from .dims import wrap_dim
-from .reduction import _torch_name
+from ..dtypes import scalar_type_name
 
 
 class _SoftmaxBase(Op):
@@ -12,7 +12,7 @@ class _SoftmaxBase(Op):
     @classmethod
     def forward(cls, ctx, a, dim):
         if a.dtype.kind != "f":
-            raise NotImplementedError(f"\"{cls._kernel}\" not implemented for '{_torch_name(a.dtype)}'")
+            raise NotImplementedError(f"\"{cls._kernel}\" not implemented for '{scalar_type_name(a.dtype)}'")
         axis = wrap_dim(dim, a.ndim) if a.ndim else None
         ctx.dim = dim
         shifted = a - a.max(axis=axis, keepdims=True)

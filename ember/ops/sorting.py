@@ -4,7 +4,7 @@ from .. import dtypes
 from ..autograd.function import Op
 from ..backend import xp_of
 from .dims import wrap_dim
-from .reduction import SharedTiesReduction, ValueIndexReduction, _torch_name, named_result, scatter_back
+from .reduction import SharedTiesReduction, ValueIndexReduction, named_result, scatter_back
 
 
 def _argsort(xp, a, dim, descending=False):
@@ -238,7 +238,7 @@ _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 def _check_quantile(name, input, q, interpolation):
     if input.dtype not in (dtypes.float32, dtypes.float64):
         raise RuntimeError(f"{name}() input tensor must be either float or double dtype, got "
-                           f"{_torch_name(input._array.dtype)}")
+                           f"{dtypes.scalar_type_name(input._array.dtype)}")
     if not input._array.size:
         raise RuntimeError(f"{name}() input tensor must be non-empty")
     if isinstance(q, Tensor):
@@ -315,10 +315,10 @@ def bincount(input, weights=None, minlength=0):
     arr = input._array
     xp = xp_of(arr)
     if arr.dtype.kind not in "iu":
-        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{_torch_name(arr.dtype)}'")
+        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{dtypes.scalar_type_name(arr.dtype)}'")
     if arr.ndim != 1 or (arr.size and arr.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs, got "
-                           f"{_torch_name(arr.dtype)} of shape {tuple(arr.shape)}")
+                           f"{dtypes.scalar_type_name(arr.dtype)} of shape {tuple(arr.shape)}")
     if weights is None:
         return _wrap(xp.bincount(arr, minlength=minlength).astype("int64", copy=False))
     w = weights._array
@@ -330,7 +330,7 @@ def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002 - PyTorch's
     arr = input._array
     xp = xp_of(arr)
     if arr.dtype.kind != "f":
-        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{_torch_name(arr.dtype)}'")
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{dtypes.scalar_type_name(arr.dtype)}'")
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     if min > max:

@@ -1,4 +1,5 @@
 """conv1d/2d/3d, conv_transpose1d/2d/3d, unfold and fold, checked as PyTorch checks."""
+from ...dtypes import scalar_type_name
 from ...ops.conv import Col2Im, Convolution, Im2Col
 from ...ops.conv import output_size as sliding_blocks
 
@@ -49,7 +50,8 @@ def _check_weight(input, weight, bias, groups, dims, transposed):
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
     if input.dtype != weight.dtype:
-        raise RuntimeError(f"expected scalar type {_type_name(input.dtype)} but found {_type_name(weight.dtype)}")
+        raise RuntimeError(f"expected scalar type {scalar_type_name(input.dtype.np)} but found "
+                           f"{scalar_type_name(weight.dtype.np)}")
     if bias is not None and bias.dtype != input.dtype:
         raise RuntimeError(f"Input type ({str(input.dtype)[6:]}) and bias type ({str(bias.dtype)[6:]}) should be "
                            f"the same")
@@ -65,12 +67,6 @@ def _check_weight(input, weight, bias, groups, dims, transposed):
     if bias is not None and (bias.dim() != 1 or bias.shape[0] != out_channels):
         raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with "
                            f"{out_channels} elements, but got bias of size {list(bias.shape)} instead")
-
-
-def _type_name(dtype):
-    """PyTorch's scalar type name: float32 -> Float, float64 -> Double."""
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
-            "int32": "Int"}.get(str(dtype)[6:], str(dtype)[6:])
 
 
 def _convnd(dims, input, weight, bias, stride, padding, dilation, groups):
