@@ -1,0 +1,69 @@
+"""ember.utils.summary prints what torchsummary prints for the same model (torchsummary on torch is the oracle)."""
+import contextlib
+import io
+
+import numpy as np
+import torch
+import torchsummary
+
+import ember
+from ember.utils.model_summary import summary
+
+LENET = """
+class LeNet(nn.Module):
+    def __init__(self, classes):
+        super(LeNet, self).__init__()
+        self.conv1 = nn.Conv2d(3, 6, 5)
+        self.conv2 = nn.Conv2d(6, 16, 5)
+        self.fc1 = nn.Linear(16*5*5, 120)
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, classes)
+
+    def forward(self, x):
+        out = F.relu(self.conv1(x))
+        out = F.max_pool2d(out, 2)
+        out = F.relu(self.conv2(out))
+        out = F.max_pool2d(out, 2)
+        out = out.view(out.size(0), -1)
+        out = F.relu(self.fc1(out))
+        out = F.relu(self.fc2(out))
+        return self.fc3(out)
+
+model = nn.Sequential(LeNet(2), nn.ReLU(), nn.Sequential(nn.Linear(2, 4), nn.BatchNorm1d(4)))
+model[0].conv1.requires_grad_(False)
+"""
+
+
+def build(lib):
+    scope = {"nn": lib.nn, "F": lib.nn.functional, "__name__": "notes"}
+    exec(LENET, scope)
+    return scope["model"]
+
+
+def printed(fn, *args, **kwargs):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        result = fn(*args, **kwargs)
+    return out.getvalue(), result
+
+
+def test_lenet_table_as_torchsummary():
+    expected, _ = printed(torchsummary.summary, build(torch), (3, 32, 32), device="cpu")
+    got, data = printed(summary, build(ember), (3, 32, 32))
+    assert got == expected
+    assert data["total_params"] == 61326 + 12 + 8 and data["trainable_params"] == data["total_params"] - 456
+    assert data["layers"]["Conv2d-1"]["output_shape"] == [-1, 6, 28, 28]
+
+
+def test_example_input_and_batch_size():
+    expected, _ = printed(torchsummary.summary, build(torch), (3, 32, 32), batch_size=8, device="cpu")
+    got, data = printed(summary, build(ember), ember.from_numpy(np.zeros((2, 3, 32, 32), np.float32)), batch_size=8)
+    assert got == expected
+    assert data["input_size_mb"] == 3 * 32 * 32 * 8 * 4 / 1024 ** 2
+
+
+def test_lstm_counts_all_its_parameters():
+    _, data = printed(summary, ember.nn.Sequential(ember.nn.LSTM(4, 8, batch_first=True)), (5, 4))
+    (row,) = data["layers"].values()
+    assert row["nb_params"] == sum(p.numel() for p in ember.nn.LSTM(4, 8).parameters()) == 4 * 8 * (4 + 8 + 2)
+    assert row["output_shape"] == [[-1, 5, 8], [[-1, 2, 8], [-1, 2, 8]]]
