@@ -1,6 +1,6 @@
 """Binds the ops' exported functions to Tensor as methods, operators and in-place ``_`` variants."""
 from .ops import exports
-from .ops.inplace import apply_inplace
+from .ops.inplace import apply_inplace, apply_inplace_view
 
 
 def bind_methods(Tensor):
@@ -10,6 +10,8 @@ def bind_methods(Tensor):
         methods[name + "_"] = method
         if dunder is not None:
             methods[dunder] = method
+    for name in exports("INPLACE_VIEWS"):
+        methods[name + "_"] = _inplace_view_method(methods[name])
     for name, fn in methods.items():
         setattr(Tensor, name, fn)
 
@@ -17,5 +19,12 @@ def bind_methods(Tensor):
 def _inplace_method(fn):
     def method(self, *args, **kwargs):
         return apply_inplace(self, lambda t, *others: fn(t, *others, **kwargs), *args)
+    method.__name__ = fn.__name__ + "_"
+    return method
+
+
+def _inplace_view_method(fn):
+    def method(self, *args, **kwargs):
+        return apply_inplace_view(self, lambda t: fn(t, *args, **kwargs))
     method.__name__ = fn.__name__ + "_"
     return method

@@ -250,3 +250,32 @@ def test_view_under_no_grad_still_requires_grad():
 def test_unbind_grad_when_only_some_outputs_are_used():
     check(lambda lib, x: x.unbind(1)[2] * 2, X)
     check(lambda lib, x: x.unbind(-1)[0] + x.unbind(-1)[0], X)
+
+
+@pytest.mark.parametrize("name, args", [("transpose_", (0, 1)), ("swapaxes_", (0, 2)), ("t_", ()),
+                                        ("unsqueeze_", (1,)), ("squeeze_", ()), ("squeeze_", (1,)),
+                                        ("as_strided_", ((2, 2), (1, 2)))])
+def test_inplace_view_ops_reshape_the_tensor_itself(name, args):
+    shape = (3, 2) if name == "t_" else (2, 1, 3)
+
+    def program(lib, a):
+        b = a * 2
+        result = getattr(b, name)(*args)
+        assert result is b
+        return b * 1
+
+    check(program, np.random.default_rng(0).standard_normal(shape).astype(np.float32))
+
+
+def test_inplace_view_of_a_view_writes_through_and_bumps_the_version():
+    for lib in (torch, ember):
+        base = lib.zeros(2, 3)
+        row = base[0]
+        version = row._version
+        row.unsqueeze_(0).add_(1)
+        assert tuple(row.shape) == (1, 3) and row._version == version + 2
+        assert base.sum().item() == 3
+
+
+def test_inplace_view_on_a_leaf_that_requires_grad_fails_like_torch():
+    check_error(lambda lib: lib.ones(2, 3, requires_grad=True).transpose_(0, 1))

@@ -8,6 +8,8 @@ bound without touching any other file:
 - ``METHODS``: ``Tensor.<name>`` only (``view``, operators such as ``__add__``)
 - ``INPLACE``: ``{name: dunder or None}``; ``Tensor.<name>_`` runs ``Tensor.<name>`` in place (and is also
   bound as the in-place operator ``dunder``, e.g. ``__iadd__``)
+- ``INPLACE_VIEWS``: ``{name: None}``; ``Tensor.<name>_`` makes the tensor itself the view ``Tensor.<name>``
+  returns (``transpose_``, ``unsqueeze_``)
 """
 import importlib
 import pkgutil
@@ -21,7 +23,7 @@ def exporting_modules():
     names = [f"{__name__}.{info.name}" for info in pkgutil.iter_modules(__path__)] + list(_OUTSIDE_OPS)
     modules = [importlib.import_module(name) for name in names]
     return [m for m in modules if any(hasattr(m, table) for table in ("FUNCTIONS_AND_METHODS", "FUNCTIONS",
-                                                                      "METHODS", "INPLACE"))]
+                                                                      "METHODS", "INPLACE", "INPLACE_VIEWS"))]
 
 
 def exports(table):

@@ -63,6 +63,19 @@ def apply_inplace(self, compute, *others, through_view=False):
     return self
 
 
+def apply_inplace_view(self, view):
+    """``self`` becomes ``view(self)`` (``transpose_``, ``unsqueeze_``): it takes the view's shape and history."""
+    check_inplace(self)
+    result = view(self)
+    self._array = result._array
+    if result._grad_fn is not None:
+        self._grad_fn, self._output_nr = result._grad_fn, result._output_nr
+    if self._base is not None:
+        self._base = result._base
+    self._version_counter[0] += 1
+    return self
+
+
 def write_into(self, result):
     """Copy ``result`` into ``self``'s memory (so views see it) and bump the shared version counter."""
     src, dst = result._array, self._array

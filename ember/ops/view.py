@@ -485,5 +485,6 @@ FUNCTIONS_AND_METHODS = {"reshape": reshape, "transpose": transpose, "swapaxes":
                          "t": t, "permute": permute, "squeeze": squeeze, "unsqueeze": unsqueeze,
                          "flatten": flatten, "narrow": narrow, "select": select, "unbind": unbind,
                          "movedim": movedim, "moveaxis": movedim, "unflatten": unflatten, "as_strided": as_strided}
+INPLACE_VIEWS = dict.fromkeys(("transpose", "swapaxes", "swapdims", "t", "squeeze", "unsqueeze", "as_strided"))
 METHODS = {"view": view, "view_as": view_as, "reshape_as": reshape_as, "expand": expand, "expand_as": expand_as,
            "contiguous": contiguous, "unfold": unfold}
