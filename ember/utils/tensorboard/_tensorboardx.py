@@ -1,20 +1,22 @@
 """tensorboardX, imported without torch.
 
 tensorboardX's writer does ``import torch`` at import time when torch is installed (seconds of start-up,
-and ember never imports torch); with torch marked unimportable for that one import it falls back to numpy.
+and ember never imports torch, nor should it pick up ember's torch aliases under ``python -m ember run``);
+with torch marked unimportable for that one import it falls back to numpy.
 """
 import sys
 
 
 def _import_without_torch():
-    if "torch" in sys.modules:
-        import tensorboardX
-        return tensorboardX
+    saved = sys.modules.get("torch")
     sys.modules["torch"] = None
     try:
         import tensorboardX
     finally:
-        del sys.modules["torch"]
+        if saved is None:
+            del sys.modules["torch"]
+        else:
+            sys.modules["torch"] = saved
     return tensorboardX
 
 
