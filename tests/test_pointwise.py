@@ -1,6 +1,7 @@
 """Binary and ternary pointwise math against torch: values, dtypes, gradients of every input, grad_fn names,
 in-place and operator forms, python-number operands, type promotion over every dtype pair, errors."""
 import itertools
+import warnings
 
 import numpy as np
 import pytest
@@ -373,3 +374,14 @@ KEYWORD_CALLS = {
 @pytest.mark.parametrize("name", KEYWORD_CALLS)
 def test_keyword_names(name):
     check(KEYWORD_CALLS[name], nonzero((2, 3)), nonzero((2, 3)))
+
+
+@pytest.mark.parametrize("name", ["add", "sub", "add_", "sub_"])
+def test_deprecated_alpha_first_overload(name):
+    def program(lib, a, b):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch warns once per process
+            return getattr(a * 1, name)(-0.5, b)
+    check(program, np.ones(3, np.float32), np.arange(3, dtype=np.float32))
+    with pytest.warns(UserWarning, match=f"This overload of {name.rstrip('_')} is deprecated"):
+        getattr(ember.ones(2), name)(2, ember.ones(2))

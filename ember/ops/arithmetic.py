@@ -1,5 +1,7 @@
 """Elementwise arithmetic: add, sub, mul, div, neg, pow, floor_divide, remainder."""
 import math
+import numbers
+import warnings
 
 from .. import dtypes
 from ..autograd.function import Op
@@ -287,19 +289,33 @@ class ScalarDiv(Op):
 from ..tensor import Tensor, _out, tensor_like_scalar  # noqa: E402
 
 
-def add(input, other, *, alpha=1, out=None):
+def add(input, other, *deprecated, alpha=1, out=None):
+    if deprecated:
+        other, alpha = _alpha_first("add", other, deprecated)
     dt = promotion.operand_dtype(input, other)
     if alpha != 1:
         _check_alpha(dt, alpha)
     return _out(Add.apply(input, other, dt.np, alpha), out)
 
 
-def sub(input, other, *, alpha=1, out=None):
+def sub(input, other, *deprecated, alpha=1, out=None):
+    if deprecated:
+        other, alpha = _alpha_first("sub", other, deprecated)
     _check_not_bool(input, other)
     dt = promotion.operand_dtype(input, other)
     if alpha != 1:
         _check_alpha(dt, alpha)
     return _out(Sub.apply(input, other, dt.np, alpha), out)
+
+
+def _alpha_first(name, alpha, rest):
+    """The old ``add(Number alpha, Tensor other)`` overload that the notes still use: warn as torch, then swap."""
+    if len(rest) != 1 or not isinstance(alpha, numbers.Number):
+        raise TypeError(f"{name}() takes 2 positional arguments but {2 + len(rest)} were given")
+    warnings.warn(f"This overload of {name} is deprecated:\n\t{name}(Number alpha, Tensor other)\nConsider using "
+                  f"one of the following signatures instead:\n\t{name}(Tensor other, *, Number alpha = 1)",
+                  UserWarning, stacklevel=3)
+    return rest[0], alpha
 
 
 def _check_alpha(dt, alpha):
