@@ -23,10 +23,11 @@ def test_torch_imports_resolve_to_ember(tmp_path):
         import torch.nn as nn
         import torch.nn.functional as F
         from torch.utils.tensorboard import SummaryWriter
+        from tensorboardX import SummaryWriter as NotesWriter
         from torch import optim
         import ember
         assert torch.Tensor is ember.Tensor and nn.Linear is ember.nn.Linear and F.relu is ember.nn.functional.relu
-        assert SummaryWriter is ember.utils.tensorboard.SummaryWriter
+        assert SummaryWriter is NotesWriter is ember.utils.tensorboard.SummaryWriter
         assert not any(name == "torch" or name.startswith("torch.") for name, m in sys.modules.items()
                        if type(m).__name__ != "_Alias")
         assert ember.nn.__name__ == "ember.nn" and type(ember.nn).__name__ == "module" and ember.utils.__path__

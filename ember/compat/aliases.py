@@ -5,8 +5,8 @@ import importlib.machinery
 import sys
 import types
 
-# torch's module name prefix -> ember's; longest prefix first.
-_PREFIXES = (("torchvision", "ember.vision"), ("torch", "ember"))
+# torch's module name prefix -> ember's; longest prefix first. The notes also log through tensorboardX directly.
+_PREFIXES = (("torchvision", "ember.vision"), ("tensorboardX", "ember.utils.tensorboard"), ("torch", "ember"))
 
 
 class MissingTorchAPI(AttributeError):
@@ -74,10 +74,13 @@ class _AliasLoader(importlib.abc.Loader):
 
 
 class _AliasFinder(importlib.abc.MetaPathFinder):
+    _importing_ember = False
+
     def find_spec(self, fullname, path=None, target=None):
         name = ember_name(fullname)
-        if name is None:
-            return None
+        if name is None or self._importing_ember:
+            return None  # ember's own imports (the real tensorboardX under ember.utils.tensorboard) stay real
+        self._importing_ember = True
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as error:
@@ -85,8 +88,18 @@ class _AliasFinder(importlib.abc.MetaPathFinder):
                 raise
             raise ModuleNotFoundError(f"ember does not implement {fullname} yet (no module {name})",
                                       name=fullname) from None
+        finally:
+            self._importing_ember = False
+        _make_way_for_aliases()
         is_package = hasattr(module, "__path__")
         return importlib.machinery.ModuleSpec(fullname, _AliasLoader(module), is_package=is_package)
+
+
+def _make_way_for_aliases():
+    """A real aliased package that ember imported for itself (tensorboardX) leaves ``sys.modules`` to the alias."""
+    for torch_prefix, _ in _PREFIXES:
+        if torch_prefix in sys.modules and not isinstance(sys.modules[torch_prefix], _Alias):
+            del sys.modules[torch_prefix]
 
 
 _FINDER = _AliasFinder()
@@ -100,6 +113,7 @@ def install():
                            "install ember's aliases before the first `import torch`")
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
+        _make_way_for_aliases()
 
 
 def uninstall():
