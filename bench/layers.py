@@ -1,10 +1,16 @@
 """Layer speed of ember against PyTorch: forward + backward of one layer, each framework timed in its own
 process (torch limited to 2 threads), rounds alternating between them; prints ember time / torch time.
 
+With --memory, the peak memory of one forward + backward instead: each case and framework in a fresh process,
+the growth of peak resident memory (VmHWM) during the first call over the resident memory after imports and
+building the layer and input; prints ember / torch. (Later calls reuse memory the allocator kept, so only the
+first call is measured.)
+
 Each row of CASES is one layer on one input; other layer families add their rows the same way.
 
-    python bench/layers.py [substring of case names]
+    python bench/layers.py [--memory] [substring of case names]
 """
+import gc
 import json
 import subprocess
 import sys
@@ -32,28 +38,61 @@ layer = {layer}
 x = lib.tensor(np.random.default_rng(0).standard_normal({shape}, dtype=np.float32), requires_grad=True)
 """
 STMT = "layer(x).sum().backward()"
+MIB = 1 << 20
+
+
+def _import(lib_name):
+    lib = __import__(lib_name)
+    if lib_name == "torch":
+        lib.set_num_threads(2)
+    return lib
+
+
+def _set_up(lib, name):
+    """The namespace of one case: ``layer`` and its input ``x``."""
+    layer, shape = CASES[name]
+    env = {"lib": lib}
+    exec(SETUP.format(layer=layer, shape=shape), env)
+    return env
 
 
 def _time_in_this_process(lib_name, selected):
     """Best per-call time in seconds for each selected case, using ``lib_name`` as the framework."""
-    lib = __import__(lib_name)
-    if lib_name == "torch":
-        lib.set_num_threads(2)
+    lib = _import(lib_name)
     results = {}
     for name in selected:
-        layer, shape = CASES[name]
-        env = {"lib": lib}
-        exec(SETUP.format(layer=layer, shape=shape), env)
-        timer = timeit.Timer(STMT, globals=env)
+        timer = timeit.Timer(STMT, globals=_set_up(lib, name))
         number, _ = timer.autorange()
         results[name] = min(timer.repeat(repeat=5, number=number)) / number
     return results
 
 
-def _time_in_subprocess(lib_name, selected):
-    out = subprocess.run([sys.executable, __file__, "--child", lib_name, json.dumps(selected)], check=True,
+def _resident(field):
+    """A memory figure of this process from /proc/self/status, in bytes."""
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith(field + ":"))
+    return int(line.split()[1]) * 1024
+
+
+def _memory_in_this_process(lib_name, selected):
+    """Peak resident memory growth, in bytes, of a first forward + backward of the one selected case."""
+    env = _set_up(_import(lib_name), selected[0])
+    gc.collect()
+    with open("/proc/self/clear_refs", "w") as refs:
+        refs.write("5")  # resets VmHWM to the current resident size
+    baseline = _resident("VmRSS")
+    exec(STMT, env)
+    return _resident("VmHWM") - baseline
+
+
+def _in_subprocess(mode, lib_name, selected):
+    out = subprocess.run([sys.executable, __file__, mode, lib_name, json.dumps(selected)], check=True,
                          capture_output=True, text=True).stdout
     return json.loads(out)
+
+
+def _time_in_subprocess(lib_name, selected):
+    return _in_subprocess("--child", lib_name, selected)
 
 
 def _best_of_rounds(libs, selected, rounds):
@@ -66,12 +105,27 @@ def _best_of_rounds(libs, selected, rounds):
     return [best[lib] for lib in libs]
 
 
+def _report_memory(selected):
+    print(f"{'case (forward + backward), peak memory growth':62s} {'ember':>9s} {'torch':>9s} {'ember/torch':>11s}")
+    for name in selected:
+        ember, torch = (_in_subprocess("--memory-child", lib, [name]) for lib in ("ember", "torch"))
+        print(f"{name:62s} {ember / MIB:7.1f}MB {torch / MIB:7.1f}MB {ember / torch:11.2f}")
+
+
+CHILDREN = {"--child": _time_in_this_process, "--memory-child": _memory_in_this_process}
+
+
 def main():
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        print(json.dumps(_time_in_this_process(sys.argv[2], json.loads(sys.argv[3]))))
+    if len(sys.argv) == 4 and sys.argv[1] in CHILDREN:
+        print(json.dumps(CHILDREN[sys.argv[1]](sys.argv[2], json.loads(sys.argv[3]))))
         return
-    pattern = sys.argv[1] if len(sys.argv) > 1 else ""
+    memory = "--memory" in sys.argv[1:]
+    patterns = [arg for arg in sys.argv[1:] if arg != "--memory"]
+    pattern = patterns[0] if patterns else ""
     selected = [name for name in CASES if pattern.lower() in name.lower()]
+    if memory:
+        _report_memory(selected)
+        return
     ember, torch = _best_of_rounds(("ember", "torch"), selected, ROUNDS)
     print(f"{'case (forward + backward)':62s} {'ember':>9s} {'torch':>9s} {'ember/torch':>11s}")
     for name in selected:

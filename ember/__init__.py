@@ -19,6 +19,7 @@ from . import creation, random  # noqa: F401 - ember.random is a public module, 
 from .ops import exports as _exports
 from . import return_types
 from . import linalg
+from . import cuda
 
 globals().update(_exports("FUNCTIONS_AND_METHODS"))
 globals().update(_exports("FUNCTIONS"))
@@ -104,5 +105,8 @@ ByteTensor = _typed_tensor_class("ByteTensor", uint8)
 BoolTensor = _typed_tensor_class("BoolTensor", bool)
 
 from . import nn  # noqa: E402,F401 - torch.nn is there after a plain ``import torch``
+from .serialization import load, save  # noqa: E402
+from . import optim  # noqa: E402,F401
+from . import utils  # noqa: E402,F401 - torch.utils.data is there after a plain ``import torch``
 
 __version__ = "0.1.0"

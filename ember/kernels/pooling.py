@@ -83,12 +83,69 @@ def max_pool(x, kernel, stride, padding, dilation, ceil_mode):
     plane = x.shape[-dims:]
     outs = [pool_output_size(*a, ceil_mode) for a in zip(plane, kernel, stride, padding, dilation)]
     coords = [window_coords(*a) for a in zip(outs, kernel, stride, padding, dilation)]
+    if _are_tiles(plane, kernel, stride, padding, dilation, outs):
+        best, arg = _tiled_max(x, kernel, outs)
+        if best is not None:
+            return best, _flat_indices(arg, coords, plane)
     padded = _padded_with_lowest(x, padding, [max(int(c.max()) + 1 - n, 0) for c, n in zip(coords, plane)])
     views = (padded[(Ellipsis,) + tuple(slice(k * d, k * d + (m - 1) * s + 1, s)
                                         for k, d, m, s in zip(ks, dilation, outs, stride))]
              for ks in itertools.product(*map(range, kernel)))
     best, arg = _running_max(views)
     return best, _flat_indices(arg, coords, plane)
+
+
+def windows_are_disjoint(kernel, stride, dilation):
+    """Whether no input element is in two windows (then a max pool's gradient has one writer per element)."""
+    return all(s >= d * (k - 1) + 1 for k, s, d in zip(kernel, stride, dilation))
+
+
+def _are_tiles(plane, kernel, stride, padding, dilation, outs):
+    """Windows that tile the input without padding or gaps: stride == kernel, every window whole."""
+    return (not any(padding) and all(d == 1 for d in dilation) and tuple(stride) == tuple(kernel)
+            and all(m * k <= n for m, k, n in zip(outs, kernel, plane)) and math.prod(kernel) > 1)
+
+
+def _tiled_max(x, kernel, outs):
+    """Max over tiles through a reshaped view (..., o1, k1, o2, k2, ...), one window axis at a time, last first,
+    so ties keep the first element in row-major order. Returns (None, None) when a NaN makes the order matter
+    (the general path handles it)."""
+    lead = x.shape[:x.ndim - len(kernel)]
+    cropped = x[(Ellipsis,) + tuple(slice(0, m * k) for m, k in zip(outs, kernel))]
+    best = cropped.reshape(lead + tuple(n for m, k in zip(outs, kernel) for n in (m, k)))
+    code_type = np.min_scalar_type(math.prod(kernel) - 1)
+    code, inner = None, 1
+    for d in range(len(kernel) - 1, -1, -1):
+        axis = len(lead) + 2 * d + 1
+        best, arg = _max_along(best, axis, kernel[d], code_type)
+        code = arg if code is None else arg * code_type.type(inner) + _select(code, arg, axis, kernel[d])
+        inner *= kernel[d]
+    if best.dtype.kind == "f" and np.isnan(best).any():
+        return None, None
+    return np.ascontiguousarray(best), code
+
+
+def _max_along(a, axis, k, code_type):
+    """Max over ``axis`` (removed) and the index of its first maximum, in ``code_type``."""
+    parts = [a[(slice(None),) * axis + (j,)] for j in range(k)]
+    if k == 1:
+        return parts[0], np.zeros(parts[0].shape, code_type)
+    arg = np.greater(parts[1], parts[0]).astype(code_type)
+    best = np.maximum(parts[0], parts[1])
+    for j in range(2, k):
+        take = np.greater(parts[j], best)
+        np.maximum(best, parts[j], out=best)
+        arg += take * (code_type.type(j) - arg)
+    return best, arg
+
+
+def _select(a, arg, axis, k):
+    """``a`` read along ``axis`` (removed) at position ``arg``, by arithmetic (faster than fancy indexing)."""
+    parts = [a[(slice(None),) * axis + (j,)] for j in range(k)]
+    out = parts[0].copy()
+    for j in range(1, k):
+        out += (arg == j) * (parts[j] - parts[0])
+    return out
 
 
 def _padded_with_lowest(x, before, after):
@@ -119,22 +176,29 @@ def _as_planes(a, dims):
     return a.reshape(math.prod(a.shape[:a.ndim - dims]), math.prod(a.shape[a.ndim - dims:]))
 
 
-def scatter_to_planes(values, indices, plane):
-    """Sum ``values`` into zero planes of shape ``plane`` at their per-plane flat ``indices``."""
+def scatter_to_planes(values, indices, plane, unique=False):
+    """Sum ``values`` into zero planes of shape ``plane`` at their per-plane flat ``indices``; ``unique`` says
+    no two share an index in a plane (disjoint windows), so a plain assignment does."""
+    if unique:
+        return place_in_planes(values, indices, plane)
     lead = values.shape[:values.ndim - len(plane)]
     size = math.prod(plane)
-    flat = _as_planes(indices, len(plane))
-    flat = flat + np.arange(flat.shape[0])[:, None] * size
-    out = np.bincount(flat.ravel(), weights=values.ravel(), minlength=flat.shape[0] * size)
+    out = np.bincount(_global_indices(indices, plane), weights=values.ravel(), minlength=math.prod(lead) * size)
     return out.astype(values.dtype, copy=False).reshape(lead + tuple(plane))
 
 
 def place_in_planes(values, indices, plane):
     """Zero planes of shape ``plane`` holding ``values`` at their per-plane flat ``indices`` (max_unpool)."""
     lead = values.shape[:values.ndim - len(plane)]
-    out = np.zeros((math.prod(lead), math.prod(plane)), values.dtype)
-    np.put_along_axis(out, _as_planes(indices, len(plane)), _as_planes(values, len(plane)), axis=1)
+    out = np.zeros(math.prod(lead) * math.prod(plane), values.dtype)
+    out[_global_indices(indices, plane)] = values.ravel()
     return out.reshape(lead + tuple(plane))
+
+
+def _global_indices(indices, plane):
+    """Per-plane flat indices made flat indices into all planes, raveled."""
+    flat = _as_planes(indices, len(plane))
+    return (flat + np.arange(flat.shape[0])[:, None] * math.prod(plane)).ravel()
 
 
 def gather_from_planes(x, indices, dims):

@@ -1,4 +1,5 @@
-"""nn.Parameter (a Tensor a Module registers as trainable state), nn.Buffer and UninitializedParameter."""
+"""nn.Parameter (a Tensor a Module registers as trainable state), nn.Buffer, and the uninitialized parameters and
+buffers of lazy modules."""
 from ..tensor import Tensor, _wrap
 
 
@@ -63,19 +64,70 @@ def buffer_persistence(tensor):
     return tensor._extra.get("buffer_persistent", True) if tensor._extra else True
 
 
-class UninitializedParameter(Parameter):
-    """A parameter whose shape is not known yet (lazy modules); ``materialize(shape)`` gives it data."""
+class _UninitializedTensor:
+    """What UninitializedParameter and UninitializedBuffer share: no shape until ``materialize(shape)`` gives them
+    data and turns them into ``cls_to_become``."""
 
     __slots__ = ()
+    cls_to_become = None
+
+    def materialize(self, shape, device=None, dtype=None):
+        """Give this tensor uninitialized data of ``shape`` (dtype and device kept unless given)."""
+        from ..creation import empty
+        self._array = empty(shape, dtype=dtype or self.dtype, device=device or self.device)._array
+        self.__class__ = self.cls_to_become
+
+    @property
+    def shape(self):
+        raise RuntimeError("Can't access the shape of an uninitialized parameter or buffer. This error usually "
+                           "happens in `load_state_dict` when trying to load an uninitialized parameter into an "
+                           "initialized one. Call `forward` to initialize the parameters before accessing their "
+                           "attributes.")
+
+    def size(self, dim=None):
+        return self.shape
+
+    def numel(self):
+        raise ValueError(f"Attempted to use an uninitialized parameter in {type(self).__name__}.numel. This error "
+                         "happens when you are using a `LazyModule` or explicitly manipulating "
+                         f"`torch.nn.parameter.{type(self).__name__}` objects. When using LazyModules Call "
+                         "`forward` with a dummy batch to initialize the parameters before calling torch functions")
+
+    def share_memory_(self):
+        raise RuntimeError("Can't share memory on an uninitialized parameter or buffer. Call `forward` to initialize "
+                           "the parameters before calling `module.share_memory()`.")
+
+    def __repr__(self):
+        return f"<{type(self).__name__}>"
+
+    def __reduce_ex__(self, protocol):
+        return (type(self), (self._requires_grad,))
+
+
+class UninitializedParameter(_UninitializedTensor, Parameter):
+    """A parameter whose shape is not known yet (lazy modules); ``materialize(shape)`` makes it a Parameter."""
+
+    __slots__ = ()
+    cls_to_become = Parameter
 
     def __new__(cls, requires_grad=True, device=None, dtype=None):
         from ..creation import empty
-        return _alias(empty(0, dtype=dtype), cls, requires_grad)
+        return _alias(empty(0, dtype=dtype, device=device), cls, requires_grad)
 
-    def materialize(self, shape, device=None, dtype=None):
+
+class UninitializedBuffer(_UninitializedTensor, Tensor):
+    """A buffer whose shape is not known yet (lazy modules); ``materialize(shape)`` makes it a plain Tensor."""
+
+    __slots__ = ()
+    cls_to_become = Tensor
+
+    def __new__(cls, requires_grad=False, device=None, dtype=None, persistent=True):
         from ..creation import empty
-        self._array = empty(shape, dtype=dtype or self.dtype)._array
-        self.__class__ = Parameter
+        t = _alias(empty(0, dtype=dtype, device=device), cls, requires_grad)
+        t._extras()["buffer_persistent"] = persistent
+        return t
 
-    def __repr__(self):
-        return "<UninitializedParameter>"
+
+def is_lazy(param):
+    """Whether ``param`` is an UninitializedParameter or UninitializedBuffer."""
+    return isinstance(param, _UninitializedTensor)

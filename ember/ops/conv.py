@@ -17,17 +17,14 @@ class Convolution(Op):
 
     @staticmethod
     def forward(ctx, input, weight, bias, stride, padding, dilation, transposed, size, groups):
-        cols = None
-        if transposed:
-            out = conv_input_grad(input, weight, size, stride, padding, dilation, groups)
-        else:
-            out, cols = conv(input, weight, stride, padding, dilation, groups)
+        out = (conv_input_grad(input, weight, size, stride, padding, dilation, groups) if transposed else
+               conv(input, weight, stride, padding, dilation, groups))
         if bias is not None:
             out += bias.reshape((-1,) + (1,) * len(stride))
-        if ctx.needs_input_grad:  # only a recording ctx keeps the columns alive
+        if ctx.needs_input_grad:
             ctx.save_for_backward(input, weight)
             ctx.geometry = (stride, padding, dilation, groups)
-            ctx.transposed, ctx.cols = transposed, cols if ctx.needs_input_grad[1] else None
+            ctx.transposed = transposed
         return out
 
     @staticmethod
@@ -41,7 +38,7 @@ class Convolution(Op):
                                            input.shape[2:], groups)
         if needs_weight:
             grad_weight = (WeightGrad.apply(input, grad, tuple(weight.shape), *ctx.geometry) if ctx.transposed else
-                           WeightGrad.apply(grad, input, tuple(weight.shape), *ctx.geometry, ctx.cols))
+                           WeightGrad.apply(grad, input, tuple(weight.shape), *ctx.geometry))
         if needs_bias:
             grad_bias = grad.sum((0,) + tuple(range(2, grad.dim())))
         return grad_input, grad_weight, grad_bias
@@ -54,12 +51,10 @@ class WeightGrad(Op):
     _num_inputs = 2
 
     @staticmethod
-    def forward(ctx, grad, input, weight_shape, stride, padding, dilation, groups, cols=None):
-        if cols is None:
-            cols = im2col(input, weight_shape[2:], stride, dilation, padding, grad.shape[2:])
+    def forward(ctx, grad, input, weight_shape, stride, padding, dilation, groups):
         ctx.save_for_backward(grad, input)
         ctx.geometry = (stride, padding, dilation, groups)
-        return conv_weight_grad(grad, cols, weight_shape, groups)
+        return conv_weight_grad(grad, input, weight_shape, stride, padding, dilation, groups)
 
     @staticmethod
     def backward(ctx, upstream):

@@ -15,41 +15,110 @@ class _AffineNorm(Op):
 
     @staticmethod
     def forward(ctx, x, weight, bias, axes, param_shape, eps, view_shape=None):
-        viewed = x if view_shape is None else x.reshape(view_shape)
-        mean = viewed.mean(axis=axes, keepdims=True)
-        out = viewed - mean
-        var = (out * out).mean(axis=axes, keepdims=True)
-        invstd = (1.0 / (var + eps) ** 0.5).astype(x.dtype, copy=False)
-        out *= invstd if weight is None else invstd * weight.reshape(param_shape)
-        if bias is not None:
-            out += bias.reshape(param_shape)
+        ctx.per_channel = _is_per_channel(x, axes, view_shape)
+        norm = _channel_norm if ctx.per_channel else _axes_norm
+        out, mean, var, invstd = norm(x, weight, bias, axes, param_shape, eps, view_shape)
         ctx.axes, ctx.param_shape, ctx.eps, ctx.view_shape = axes, param_shape, eps, view_shape
         ctx.x_shape = x.shape
         ctx.param_sizes = tuple(None if p is None else p.shape for p in (weight, bias))
         ctx.save_for_backward(x, weight, mean, invstd)
-        return out.reshape(x.shape), mean, var
+        return out, mean, var
 
     @staticmethod
     def backward(ctx, grad, _grad_mean=None, _grad_var=None):
         x, weight, mean, invstd = ctx.saved_tensors
         if STATE.enabled:
             return _affine_norm_backward_composed(ctx, x, weight, grad)
-        axes, param_shape = ctx.axes, ctx.param_shape
-        invstd = invstd._array
-        viewed = x._array if ctx.view_shape is None else x._array.reshape(ctx.view_shape)
-        xhat = (viewed - mean._array) * invstd
-        g = grad._array.reshape(xhat.shape)
-        w = None if weight is None else weight._array.reshape(param_shape)
-        if all(param_shape[a] == 1 for a in axes):
-            dx, sum_gx, sum_g = _backward_constant_params(g, xhat, invstd, w, axes)
-            dw, db = _sum_to_param(sum_gx, param_shape), _sum_to_param(sum_g, param_shape)
-        else:
-            dx, dw, db = _backward_varying_params(g, xhat, invstd, w, axes, param_shape)
+        arrays = (x._array, None if weight is None else weight._array, mean._array, invstd._array, grad._array)
+        dx, dw, db = (_channel_norm_backward if ctx.per_channel else _axes_norm_backward)(ctx, *arrays)
         _, needs_weight, needs_bias = ctx.needs_input_grad
         weight_size, bias_size = ctx.param_sizes
         dw = _wrap(dw.reshape(weight_size)) if needs_weight else None
         db = _wrap(db.reshape(bias_size)) if needs_bias else None
         return _wrap(dx.reshape(x.shape)), dw, db
+
+
+def _is_per_channel(x, axes, view_shape):
+    """Batch norm's layout: statistics per dim-1 channel over all other dims, with a spatial extent to stream over."""
+    return (view_shape is None and x.ndim > 2 and x.dtype.kind == "f"
+            and tuple(axes) == (0,) + tuple(range(2, x.ndim)))
+
+
+def _axes_norm(x, weight, bias, axes, param_shape, eps, view_shape):
+    """Any axes: mean, centered copy, variance, then scale and shift in place."""
+    viewed = x if view_shape is None else x.reshape(view_shape)
+    mean = viewed.mean(axis=axes, keepdims=True)
+    out = viewed - mean
+    var = (out * out).mean(axis=axes, keepdims=True)
+    invstd = (1.0 / (var + eps) ** 0.5).astype(x.dtype, copy=False)
+    out *= invstd if weight is None else invstd * weight.reshape(param_shape)
+    if bias is not None:
+        out += bias.reshape(param_shape)
+    return out.reshape(x.shape), mean, var, invstd
+
+
+def _axes_norm_backward(ctx, x, weight, mean, invstd, grad):
+    axes, param_shape = ctx.axes, ctx.param_shape
+    viewed = x if ctx.view_shape is None else x.reshape(ctx.view_shape)
+    xhat = (viewed - mean) * invstd
+    g = grad.reshape(xhat.shape)
+    w = None if weight is None else weight.reshape(param_shape)
+    if all(param_shape[a] == 1 for a in axes):
+        dx, sum_gx, sum_g = _backward_constant_params(g, xhat, invstd, w, axes)
+        return dx, _sum_to_param(sum_gx, param_shape), _sum_to_param(sum_g, param_shape)
+    return _backward_varying_params(g, xhat, invstd, w, axes, param_shape)
+
+
+def _channel_rows(a):
+    """``a`` as (N, C, L): each (sample, channel) pair one contiguous row when ``a`` is contiguous."""
+    return a.reshape(a.shape[0], a.shape[1], -1)
+
+
+def _per_row(values, rows, dtype):
+    """A per-channel vector spread over a whole (C, L) row block: NumPy multiplies by a full row faster than it
+    broadcasts a stride-0 column."""
+    xp = xp_of(rows)
+    return xp.ascontiguousarray(xp.broadcast_to(values.astype(dtype)[:, None], rows.shape[1:]))
+
+
+def _channel_sums(a, b=None):
+    """Per-channel sum of ``a`` (or of ``a * b``), summed along rows in the array's type, then over N in float64."""
+    xp = xp_of(a)
+    per_row = a.sum(-1) if b is None else xp.einsum("ncl,ncl->nc", a, b)
+    return per_row.sum(0, dtype=xp.float64)
+
+
+def _channel_norm(x, weight, bias, axes, param_shape, eps, view_shape):
+    """Batch norm in four passes over the data: sum, center (into the output), sum of squares, scale and shift."""
+    xp = xp_of(x)
+    rows = _channel_rows(x)
+    count = rows.shape[0] * rows.shape[2]
+    mean = _channel_sums(rows) / count
+    out = xp.empty(rows.shape, x.dtype)
+    xp.subtract(rows, _per_row(mean, rows, x.dtype), out=out)
+    var = _channel_sums(out, out) / count
+    invstd = 1.0 / xp.sqrt(var + eps)
+    out *= _per_row(invstd if weight is None else invstd * weight, rows, x.dtype)
+    if bias is not None:
+        out += _per_row(bias, rows, x.dtype)
+    return (out.reshape(x.shape), *(v.astype(x.dtype).reshape(param_shape) for v in (mean, var, invstd)))
+
+
+def _channel_norm_backward(ctx, x, weight, mean, invstd, grad):
+    """dx = scale * (g - mean(g) - xhat * mean(g * xhat)) as g * a + x * b + c per channel: two reductions
+    (sum g, sum g * x) and three passes."""
+    xp = xp_of(x)
+    rows, g = _channel_rows(x), _channel_rows(grad)
+    count = rows.shape[0] * rows.shape[2]
+    mean, invstd = mean.reshape(-1).astype(xp.float64), invstd.reshape(-1).astype(xp.float64)
+    sum_g = _channel_sums(g)
+    sum_g_centered = _channel_sums(g, rows) - mean * sum_g
+    scale = invstd if weight is None else invstd * weight
+    x_factor = -scale * invstd * invstd * sum_g_centered / count
+    dx = g * _per_row(scale, rows, x.dtype)
+    dx += rows * _per_row(x_factor, rows, x.dtype)
+    dx += _per_row(-scale * sum_g / count - x_factor * mean, rows, x.dtype)
+    return dx, (sum_g_centered * invstd).astype(x.dtype), sum_g.astype(x.dtype)
 
 
 def _backward_constant_params(g, xhat, invstd, w, axes):

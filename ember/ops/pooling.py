@@ -15,11 +15,12 @@ class MaxPool(Op):
     def forward(ctx, x, kernel, stride, padding, dilation, ceil_mode):
         values, indices = kernels.max_pool(x, kernel, stride, padding, dilation, ceil_mode)
         ctx.indices, ctx.plane = indices, x.shape[-len(kernel):]
+        ctx.unique = kernels.windows_are_disjoint(kernel, stride, dilation)
         return values, indices
 
     @staticmethod
     def backward(ctx, grad, _):
-        return MaxPoolGrad.apply(grad, ctx.indices, ctx.plane)
+        return MaxPoolGrad.apply(grad, ctx.indices, ctx.plane, ctx.unique)
 
 
 class AdaptiveMaxPool(MaxPool):
@@ -28,19 +29,20 @@ class AdaptiveMaxPool(MaxPool):
     @staticmethod
     def forward(ctx, x, output_size):
         values, indices = kernels.adaptive_max_pool(x, output_size)
-        ctx.indices, ctx.plane = indices, x.shape[-len(output_size):]
+        ctx.indices, ctx.plane, ctx.unique = indices, x.shape[-len(output_size):], False
         return values, indices
 
 
 class MaxPoolGrad(Op):
-    """The gradient of a max pool: each output gradient summed into the input position that won."""
+    """The gradient of a max pool: each output gradient summed into the input position that won (``unique``:
+    no two outputs of a plane won the same position)."""
 
     _num_inputs = 1
 
     @staticmethod
-    def forward(ctx, grad, indices, plane):
+    def forward(ctx, grad, indices, plane, unique=False):
         ctx.indices, ctx.plane = indices, plane
-        return kernels.scatter_to_planes(grad, indices, plane)
+        return kernels.scatter_to_planes(grad, indices, plane, unique)
 
     @staticmethod
     def backward(ctx, grad):

@@ -1,8 +1,10 @@
-"""Fused LSTM and GRU cells: one GEMM on the stacked hidden weights, gates in place, closed-form gate gradients."""
+"""Fused LSTM and GRU cells: one GEMM on the stacked hidden weights, gates in place, closed-form gate gradients;
+and a whole LSTM layer direction as one op, its backward one BPTT loop on arrays."""
 from ..autograd import function
 from ..autograd.function import Op
-from ..autograd.grad_mode import STATE
+from ..autograd.grad_mode import STATE, enable_grad
 from ..backend import xp_of
+from ..kernels import rnn as kernels
 from .joining import cat
 
 
@@ -146,3 +148,60 @@ def lstm_cell_step(x_proj, h, c, w_hh, b_hh=None):
 def gru_cell_step(x_proj, h, w_hh, b_hh=None):
     """One GRU step from a precomputed input projection."""
     return GRUCellStep.apply(x_proj, h, w_hh, b_hh)[0]
+
+
+class LSTMLayer(Op):
+    """(x_proj (T*B, 4H), h0, c0, w_hh, b_hh) -> (every h (T*B, H), h_T, c_T) for one direction of one layer,
+    ``x_proj`` being the input projection with bias_ih added."""
+
+    _node_name = "MkldnnRnnLayerBackward0"
+    _num_inputs = 5
+
+    @staticmethod
+    def forward(ctx, x_proj, h0, c0, w_hh, b_hh, reverse):
+        state = kernels.lstm_forward(x_proj.reshape(-1, *h0.shape[:1], x_proj.shape[1]), h0, c0, w_hh, b_hh,
+                                     reverse)
+        if ctx.needs_input_grad:  # recorded (the shared no-grad ctx would keep the state alive)
+            ctx.state, ctx.reverse = state, reverse
+            ctx.save_for_backward(x_proj, h0, c0, w_hh, b_hh)
+        out, h_n, c_n = kernels.state_outputs(state[1], state[2], reverse)
+        return out.reshape(-1, h0.shape[1]).copy(), h_n.copy(), c_n.copy()
+
+    @staticmethod
+    def backward(ctx, grad_out, grad_h, grad_c):
+        if STATE.enabled:
+            return _recorded_layer_grads(ctx, grad_out, grad_h, grad_c)
+        x_proj, h0, c0, w_hh, b_hh = ctx.saved_tensors
+        gates = ctx.state[0]
+        grad_out = grad_out._array.reshape(gates.shape[0], gates.shape[1], -1)
+        grads = kernels.lstm_backward(grad_out, grad_h._array, grad_c._array, *ctx.state, w_hh._array, ctx.reverse)
+        return tuple(function._wrap(g) if need else None for g, need in zip(grads, ctx.needs_input_grad))
+
+
+def _recorded_layer_grads(ctx, grad_out, grad_h, grad_c):
+    """For create_graph: the layer rerun step by step in recorded ops, then differentiated with a graph."""
+    from ..autograd import grad
+    inputs = ctx.saved_tensors
+    with enable_grad():
+        outputs = lstm_layer_steps(*inputs, ctx.reverse)
+    wanted = [t for t, need in zip(inputs, ctx.needs_input_grad) if need]
+    found = iter(grad(outputs, wanted, (grad_out, grad_h, grad_c), create_graph=True, allow_unused=True))
+    return tuple(next(found) if need else None for need in ctx.needs_input_grad)
+
+
+def lstm_layer_steps(x_proj, h0, c0, w_hh, b_hh, reverse):
+    """The same layer as LSTMLayer, one recorded LSTMCellStep per step: (every h, h_T, c_T)."""
+    state, outputs = (h0, c0), []
+    steps = x_proj.split(h0.shape[0])
+    for step in (reversed(steps) if reverse else steps):
+        state = lstm_cell_step(step, *state, w_hh, b_hh)
+        outputs.append(state[0])
+    if reverse:
+        outputs.reverse()
+    return (cat(outputs), *state)
+
+
+def lstm_layer(x_proj, h0, c0, w_hh, b_hh=None, reverse=False):
+    """One LSTM layer direction over equal-length sequences (a batch of at least one): (every h (T*B, H), h_T,
+    c_T)."""
+    return LSTMLayer.apply(x_proj, h0, c0, w_hh, b_hh, reverse)

@@ -63,6 +63,17 @@ def test_batch_norm_training_steps_and_eval_match_torch(name, shape, affine, tra
                 shape)
 
 
+@pytest.mark.parametrize("offset", [0.0, 50.0])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_batch_norm_per_channel_path_on_large_planes_offsets_and_strided_input(offset, dtype):
+    """The streamed per-channel statistics: accurate with a large mean, in float64, and on a transposed input."""
+    x = (RNG.standard_normal((5, 16, 3, 12)) + offset).astype(dtype)
+
+    def fn(lib, a, w, b):
+        return lib.nn.functional.batch_norm(a.transpose(1, 2), None, None, w, b, training=True)
+    check(fn, x, randn(3, dtype=dtype), randn(3, dtype=dtype), atol=1e-4 if dtype == np.float32 else None)
+
+
 @pytest.mark.parametrize("build", [lambda nn: nn.BatchNorm2d(3, bias=False),
                                    lambda nn: nn.InstanceNorm2d(3, affine=True, bias=False),
                                    lambda nn: nn.GroupNorm(3, 3, bias=False)])

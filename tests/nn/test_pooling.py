@@ -49,6 +49,17 @@ def test_max_pool_ties_pick_first_and_nan_wins():
     check(lambda lib, a: lib.nn.functional.max_pool1d(a, 2, return_indices=True), x)
 
 
+@pytest.mark.parametrize("dims, shape, kernel", [(2, (2, 3, 8, 8), 2), (2, (2, 2, 7, 9), (2, 3)),
+                                                 (2, (1, 2, 9, 6), 3), (1, (2, 3, 9), 4), (3, (1, 2, 4, 5, 6), (1, 2, 2)),
+                                                 (2, (3, 300, 2), (300, 1))])
+def test_max_pool_tiles_ties_pick_first(dims, shape, kernel):
+    """stride == kernel (the reshaped-view path): many ties, cropped edges, a NaN in some windows."""
+    x = RNG.integers(0, 3, shape).astype(np.float32)
+    check(lambda lib, a: getattr(lib.nn.functional, f"max_pool{dims}d")(a, kernel, return_indices=True), x)
+    x.reshape(-1)[::7] = np.nan
+    check(lambda lib, a: getattr(lib.nn.functional, f"max_pool{dims}d")(a, kernel, return_indices=True), x)
+
+
 def test_avg_pool_inf_stays_in_its_window():
     x = randn(1, 1, 6, 6)
     x[0, 0, 1, 1] = np.inf

@@ -2,10 +2,13 @@
 from ... import dtypes
 from ...creation import ones, tensor, zeros
 from .. import functional as F
+from ..parameter import UninitializedBuffer, UninitializedParameter
+from .lazy import LazyModuleMixin, lazy_class
 from .module import Module, ModuleInputError
 from .normalization import register_affine, reset_affine
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d",
+           "SyncBatchNorm"]
 
 
 class _NormBase(Module):
@@ -58,6 +61,37 @@ class _NormBase(Module):
                                       error_msgs)
 
 
+class _LazyNormBase(LazyModuleMixin, _NormBase):
+    """num_features from the first input's dim 1; weight, bias and running statistics materialized then."""
+
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None, *,
+                 bias=True):
+        super().__init__(0, eps, momentum, False, False, device, dtype, bias=False)
+        self.affine, self.track_running_stats = affine, track_running_stats
+        if affine:
+            self.weight = UninitializedParameter(device=device, dtype=dtype)
+            if bias:
+                self.bias = UninitializedParameter(device=device, dtype=dtype)
+        if track_running_stats:
+            self.running_mean = UninitializedBuffer(device=device, dtype=dtype)
+            self.running_var = UninitializedBuffer(device=device, dtype=dtype)
+            self.num_batches_tracked = tensor(0, dtype=dtypes.int64, device=device)
+
+    def reset_parameters(self):
+        if not self.has_uninitialized_params() and self.num_features != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input):
+        if not self.has_uninitialized_params():
+            return
+        self.num_features = input.shape[1]
+        for name in ("weight", "bias", "running_mean", "running_var"):
+            value = getattr(self, name)
+            if value is not None:
+                value.materialize((self.num_features,))
+        self.reset_parameters()
+
+
 class _BatchNorm(_NormBase):
     _input_dims = ()
 
@@ -65,7 +99,8 @@ class _BatchNorm(_NormBase):
         if input.dim() not in self._input_dims:
             wanted = " or ".join(f"{d}D" for d in self._input_dims)
             raise ValueError(f"expected {wanted} input (got {input.dim()}D input)")
-        if input.shape[1] != self.num_features and (self.affine or self.track_running_stats):
+        # num_features stays 0 in a lazy module loaded from a state_dict (as torch): batch_norm checks the sizes
+        if self.num_features and input.shape[1] != self.num_features and (self.affine or self.track_running_stats):
             raise ModuleInputError(self, f"expected input with {self.num_features} channels (num_features) at "
                                          f"dim 1, got shape {list(input.shape)}")
 
@@ -102,3 +137,42 @@ class BatchNorm3d(_BatchNorm):
     """Batch norm over a (N, C, D, H, W) input."""
 
     _input_dims = (5,)
+
+
+LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d = (
+    lazy_class(f"Lazy{plain.__name__}", _LazyNormBase, plain, "num_features", __name__)
+    for plain in (BatchNorm1d, BatchNorm2d, BatchNorm3d))
+
+
+class SyncBatchNorm(_BatchNorm):
+    """Batch norm whose statistics would be reduced across processes; with no process group initialized (ember
+    has no distributed backend) it normalizes over the local batch, as torch does then."""
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
+                 process_group=None, device=None, dtype=None, *, bias=True):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
+        self.process_group = process_group
+
+    def _check_input_dim(self, input):
+        if input.dim() < 2:
+            raise ValueError(f"expected at least 2D input (got {input.dim()}D input)")
+        if input.shape[1] == 0:
+            raise ValueError("SyncBatchNorm number of input channels should be non-zero")
+
+    @classmethod
+    def convert_sync_batchnorm(cls, module, process_group=None):
+        """``module`` with every BatchNorm*d in it replaced by a SyncBatchNorm sharing its parameters and buffers."""
+        converted = module
+        if isinstance(module, _BatchNorm):
+            converted = SyncBatchNorm(module.num_features, module.eps, module.momentum, module.affine,
+                                      module.track_running_stats, process_group, bias=module.bias is not None)
+            if module.affine:
+                converted.weight, converted.bias = module.weight, module.bias
+            converted.running_mean, converted.running_var = module.running_mean, module.running_var
+            converted.num_batches_tracked = module.num_batches_tracked
+            converted.training = module.training
+            if hasattr(module, "qconfig"):
+                converted.qconfig = module.qconfig
+        for name, child in module.named_children():
+            converted.add_module(name, cls.convert_sync_batchnorm(child, process_group))
+        return converted

@@ -2,9 +2,11 @@
 import warnings
 
 from .. import functional as F
-from .batchnorm import _NormBase
+from .batchnorm import _LazyNormBase, _NormBase
+from .lazy import lazy_class
 
-__all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"]
+__all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LazyInstanceNorm1d", "LazyInstanceNorm2d",
+           "LazyInstanceNorm3d"]
 
 
 class _InstanceNorm(_NormBase):
@@ -58,3 +60,10 @@ class InstanceNorm3d(_InstanceNorm):
     """Instance norm over a (N, C, D, H, W) or (C, D, H, W) input."""
 
     _no_batch_dim = 4
+
+
+# as torch's, lazy instance norms default to affine=True and track_running_stats=True, and read num_features
+# from dim 1 even of an unbatched input
+LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d = (
+    lazy_class(f"Lazy{plain.__name__}", _LazyNormBase, plain, "num_features", __name__)
+    for plain in (InstanceNorm1d, InstanceNorm2d, InstanceNorm3d))

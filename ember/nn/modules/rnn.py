@@ -5,7 +5,7 @@ import warnings
 
 from ...creation import empty, zeros
 from ...ops.joining import cat, stack
-from ...ops.rnn import gru_cell_step, lstm_cell_step
+from ...ops.rnn import gru_cell_step, lstm_cell_step, lstm_layer
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -264,13 +264,21 @@ class RNNBase(Module):
                 w_ih, w_hh, *rest = weights[index]
                 b_ih, b_hh = rest[:2] if self.bias else (None, None)
                 w_hr = rest[-1] if self.proj_size else None
-                run = _run_reverse if direction else _run_forward
-                steps, final = run(cell, F.linear(data, w_ih, b_ih), batch_sizes, tuple(s[index] for s in states),
-                                   (w_hh, b_hh, w_hr))
-                outputs.append(cat(steps))
+                output, final = self._run_direction(cell, F.linear(data, w_ih, b_ih), batch_sizes,
+                                                    tuple(s[index] for s in states), (w_hh, b_hh, w_hr), direction)
+                outputs.append(output)
                 finals.append(final)
             data = outputs[0] if directions == 1 else cat(outputs, 1)
         return data, tuple(stack([f[i] for f in finals]) for i in range(len(states)))
+
+    def _run_direction(self, cell, x_proj, batch_sizes, state, weights, reverse):
+        """One direction of one layer: (all outputs, final state); an LSTM without projection over equal-length
+        sequences runs as one fused op, anything else step by step."""
+        if cell is _lstm_cell and not self.proj_size and batch_sizes and min(batch_sizes) == max(batch_sizes) > 0:
+            output, h, c = lstm_layer(x_proj, *state, *weights[:2], reverse)
+            return output, (h, c)
+        steps, final = (_run_reverse if reverse else _run_forward)(cell, x_proj, batch_sizes, state, weights)
+        return cat(steps), final
 
 
 class RNN(RNNBase):
