@@ -10,7 +10,6 @@ from ..autograd.node import _SAVED_OUTPUT, _short_name
 from ..backend import xp_of
 from ..tensor import Tensor, _wrap
 from .broadcast import sum_to_shape
-from .view import T
 
 _NO_GRAD_VIEW = ("A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given "
                  "that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by "
@@ -69,11 +68,25 @@ def apply_inplace_view(self, view):
     result = view(self)
     self._array = result._array
     if result._grad_fn is not None:
+        result._grad_fn.__class__ = _inplace_view_node(type(result._grad_fn))
         self._grad_fn, self._output_nr = result._grad_fn, result._output_nr
     if self._base is not None:
         self._base = result._base
     self._version_counter[0] += 1
     return self
+
+
+_INPLACE_VIEW_NAMES = {"SqueezeBackward0": "SqueezeBackward3", "SqueezeBackward1": "SqueezeBackward4"}
+_INPLACE_VIEW_NODES = {}
+
+
+def _inplace_view_node(node_class):
+    """The node class of the in-place form of a view op: PyTorch names it apart (``t_`` gives TBackward1)."""
+    if node_class not in _INPLACE_VIEW_NODES:
+        name = node_class.__name__
+        name = _INPLACE_VIEW_NAMES.get(name, name[:-1] + "1" if name.endswith("0") else name)
+        _INPLACE_VIEW_NODES[node_class] = type(name, (node_class,), {"__module__": node_class.__module__})
+    return _INPLACE_VIEW_NODES[node_class]
 
 
 def write_into(self, result):
@@ -225,24 +238,6 @@ def regenerate_view(view):
         STATE.enabled = prev
 
 
-class TInPlace(T):
-    _node_name = "TBackward1"
-
-
-def t_(self):
-    """In place ``t()``: a new layout of the same memory, with history like any in-place op."""
-    check_inplace(self)
-    out = TInPlace.apply(self)
-    self._array = out._array
-    self._version_counter[0] += 1
-    if out._grad_fn is not None:
-        self._set_history(out._grad_fn, out._output_nr)
-    if self._base is not None:
-        root, steps = self._base
-        self._base = (root, steps + (("t", ()),))
-    return self
-
-
 class Fill(Op):
     """``fill_(number)``: the old values get a zero gradient."""
 
@@ -338,4 +333,4 @@ def copy_(self, src, non_blocking=False):
 
 
 # ---- what this module exports (see ember/ops/__init__.py) ----
-METHODS = {"t_": t_, "zero_": zero_, "fill_": fill_, "copy_": copy_}
+METHODS = {"zero_": zero_, "fill_": fill_, "copy_": copy_}
