@@ -38,3 +38,45 @@ def test_regularization_comparison(tmp_path):
     runs = {p.name for p in tmp_path.iterdir() if p.is_dir()}
     assert {"loss_train_plain", "loss_test_dropout"} <= runs
     assert any(p.name.startswith("events.out.tfevents") for p in tmp_path.iterdir())
+
+
+def test_rmb_lenet_on_a_generated_image_folder(tmp_path):
+    out = run_example("rmb_lenet.py", "--epochs", "3", "--root", str(tmp_path / "rmb_split"))
+    assert number_after("valid accuracy:", out) > 0.95
+    assert len(list((tmp_path / "rmb_split" / "train" / "100").glob("*.jpg"))) == 60
+
+
+def test_digits_classifier_main_job(tmp_path):
+    out = run_example("digits_classifier.py", "--epochs", "5", "--workers", "2", "--logdir", str(tmp_path / "runs"),
+                      "--out", str(tmp_path))
+    accuracies = [float(a) for a in re.findall(r"test accuracy ([\d.]+)", out)]
+    assert len(accuracies) == 5 and max(accuracies) > 0.95
+    assert (tmp_path / "checkpoints" / "digits_best.pt").stat().st_size > 100_000
+    from PIL import Image
+    assert Image.open(tmp_path / "digits_predictions.png").size == (3 * (8 * 34 + 2), 3 * (8 * 34 + 2))
+    assert any(p.name.startswith("events.out.tfevents") for p in (tmp_path / "runs").iterdir())
+
+
+def test_dcgan_prints_losses_and_writes_samples(tmp_path):
+    out = run_example("dcgan.py", "--epochs", "1", "--images", "128", "--out", str(tmp_path))
+    losses = [float(x) for x in re.findall(r"Loss_[DG]: ([\d.]+)", out)]
+    assert len(losses) == 2 * 1 and all(0 < x < 20 for x in losses)
+    from PIL import Image
+    assert Image.open(tmp_path / "dcgan_samples.png").size == (8 * 34 + 2, 8 * 34 + 2)
+
+
+def test_finetuning_keeps_the_body_and_trains_the_head(tmp_path):
+    out = run_example("finetune_resnet.py", "--steps-a", "2", "--steps-b", "25", "--out", str(tmp_path))
+    assert "body weights unchanged: True" in out
+    before, after = map(float, re.search(r"before ([\d.]+) after ([\d.]+)", out).groups())
+    assert after > 0.9 and after > before + 0.2
+    assert number_after("trainable parameters:", out) == 512 * 2 + 2
+
+
+def test_hooks_feature_maps_and_grad_cam_to_tensorboard(tmp_path):
+    out = run_example("hooks_cam.py", "--steps", "60", "--logdir", str(tmp_path))
+    assert out.count("feature map in torch.Size") == 3
+    assert int(re.search(r"peak on the shape in (\d) of 8", out).group(1)) >= 6
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    images = EventAccumulator(str(tmp_path), size_guidance={"images": 0}).Reload().Tags()["images"]
+    assert "conv1 kernels" in images and "grad-cam/0" in images and len(images) == 1 + 3 + 8
