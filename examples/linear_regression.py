@@ -1,10 +1,8 @@
 """The study notes' linear regression: fit y = 2x + 5 with hand-written gradient descent.
 
-Written as a PyTorch program; ``import ember as torch`` is the only change.
-
-    python examples/linear_regression.py
+An ordinary PyTorch program; run it on ember with ``python -m ember run examples/linear_regression.py``.
 """
-import ember as torch
+import torch
 
 torch.manual_seed(10)
 lr = 0.05

@@ -19,6 +19,12 @@ def number_after(label, text):
     return float(re.search(re.escape(label) + r"\s*([-\d.e]+)", text).group(1))
 
 
+def test_linear_regression_reaches_the_notes_threshold():
+    out = run_example("linear_regression.py")
+    losses = [float(x) for x in re.findall(r"Loss=([\d.]+)", out)]
+    assert losses[-1] < 1 and losses[0] > losses[-1]
+
+
 def test_logistic_regression_separates_the_clusters():
     out = run_example("logistic_regression.py")
     assert number_after("final accuracy:", out) > 0.99
