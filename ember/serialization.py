@@ -11,7 +11,6 @@ import os
 import stat
 import struct
 import tempfile
-import uuid
 import zipfile
 
 import numpy as np
@@ -52,10 +51,15 @@ def _write_archive(fh, name, pickled, storages):
                ("byteorder", b"little")]
     records += [(f"data/{s.key}", s.array.astype(s.array.dtype.newbyteorder("<"), copy=False).view(np.uint8))
                 for s in storages]
-    records += [("version", b"3\n"), (".data/serialization_id", f"{uuid.uuid4().int:040d}".encode())]
+    records += [("version", b"3\n"), (".data/serialization_id", _serialization_id())]
     with zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED) as archive:
         for record, data in records:
             _write_record(archive, f"{name}/{record}", data)
+
+
+def _serialization_id():
+    """A random 40-digit id, the form of the one torch writes."""
+    return f"{int.from_bytes(os.urandom(16), 'little'):040d}".encode()
 
 
 def _write_record(archive, path, data):
@@ -124,8 +128,10 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     primitive types and containers are rebuilt; any other global in the file is refused with
     ``pickle.UnpicklingError`` naming it. ``weights_only=False`` unpickles arbitrary objects (a whole Module, say):
     unpickling runs whatever callables the file names, so a malicious file executes arbitrary code. Use it only
-    for files you trust. Every tensor lands on the CPU whatever ``map_location`` says; ``mmap=True`` maps the
-    storages of a file given by path instead of reading them (copy-on-write).
+    for files you trust. ``map_location`` may be a device, a string, a dict or a callable
+    ``(storage, location) -> storage`` as in torch; every tensor lands on the CPU. ``mmap=True`` maps the storages
+    of a file given by path instead of reading them (copy-on-write). ``pickle_load_args`` (``encoding=...``) go
+    to the unpickler.
     """
     if weights_only and pickle_module is not None:
         raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
@@ -135,19 +141,20 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
         raise ValueError("f must be a file path in order to use the mmap argument")
     name = os.fspath(f) if is_path else getattr(f, "name", type(f).__name__)
     with open(f, "rb") if is_path else contextlib.nullcontext(f) as fh:
-        fh = fh if fh.seekable() else io.BytesIO(fh.read())
+        fh = fh if getattr(fh, "seekable", lambda: False)() else io.BytesIO(fh.read())
         _check_zip_signature(fh, name)
         try:
             with zipfile.ZipFile(fh) as archive:
                 return _read_archive(archive, name, f if mmap else None, map_location, weights_only,
                                      pickle_load_args)
         except _READ_ERRORS as e:
-            raise _corrupt(name, f"failed reading zip archive: {e}") from e
+            raise _corrupt(name, str(e)) from e
 
 
 def _corrupt(name, what):
-    return RuntimeError(f"ember.load: {what} in '{name}'. The checkpoint is corrupted or truncated: it was not "
-                        "saved completely, was transferred incorrectly or was modified after saving.")
+    return RuntimeError(f"ember.load: failed reading zip archive '{name}': {what}. The checkpoint is corrupted or "
+                        "truncated: it was not saved completely, was transferred incorrectly or was modified after "
+                        "saving.")
 
 
 def _check_zip_signature(fh, name):
@@ -159,7 +166,7 @@ def _check_zip_signature(fh, name):
     if head[:1] == b"\x80":
         raise RuntimeError(f"ember.load: '{name}' is in torch's legacy (non-zip) format, which ember does not read; "
                            "load it in torch and save it again with torch.save (torch >= 1.6 writes the zip format)")
-    raise _corrupt(name, "failed reading zip archive: " + ("the file is empty" if not head else "not a zip file"))
+    raise _corrupt(name, "the file is empty" if not head else "not a zip file")
 
 
 def _check_map_location(map_location):
@@ -173,9 +180,10 @@ def _check_map_location(map_location):
 
 def _read_archive(archive, name, mmap_path, map_location, weights_only, pickle_load_args):
     names = set(archive.namelist())
-    prefix = archive.namelist()[0].split("/", 1)[0] if names else ""
-    if f"{prefix}/data.pkl" not in names:
+    pickles = sorted(n for n in names if n.endswith("/data.pkl") and n.count("/") == 1)
+    if not pickles:
         raise _corrupt(name, "no data.pkl record")
+    prefix = pickles[0][:-len("/data.pkl")]
     big_endian = f"{prefix}/byteorder" in names and archive.read(f"{prefix}/byteorder") == b"big"
     raw = {}
 

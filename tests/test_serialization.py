@@ -15,25 +15,24 @@ import ember.serialization
 from oracle import assert_same, to_ember, to_torch
 
 
-def torch_to_ember(obj, **load_args):
+def saved(save, obj, **save_args):
+    """A BytesIO holding ``obj`` as ``save`` (torch.save or ember.save) wrote it, rewound."""
     buffer = io.BytesIO()
-    torch.save(obj, buffer)
+    save(obj, buffer, **save_args)
     buffer.seek(0)
-    return ember.load(buffer, **load_args)
+    return buffer
+
+
+def torch_to_ember(obj, **load_args):
+    return ember.load(saved(torch.save, obj), **load_args)
 
 
 def ember_to_torch(obj):
-    buffer = io.BytesIO()
-    ember.save(obj, buffer)
-    buffer.seek(0)
-    return torch.load(buffer)
+    return torch.load(saved(ember.save, obj))
 
 
 def ember_to_ember(obj, **load_args):
-    buffer = io.BytesIO()
-    ember.save(obj, buffer)
-    buffer.seek(0)
-    return ember.load(buffer, **load_args)
+    return ember.load(saved(ember.save, obj), **load_args)
 
 
 def assert_same_tree(e, t, what="object"):
@@ -73,7 +72,7 @@ def _indices(*shape):
 LAYERS = {
     "Linear": (lambda nn: nn.Linear(4, 3), lambda: _floats(2, 4)),
     "Conv1d": (lambda nn: nn.Conv1d(2, 3, 3, padding=1), lambda: _floats(2, 2, 6)),
-    "Conv2d": (lambda nn: nn.Conv2d(2, 3, 3, stride=2, groups=1), lambda: _floats(2, 2, 6, 6)),
+    "Conv2d": (lambda nn: nn.Conv2d(2, 3, 3, stride=2), lambda: _floats(2, 2, 6, 6)),
     "Conv3d": (lambda nn: nn.Conv3d(2, 2, 2), lambda: _floats(1, 2, 3, 3, 3)),
     "ConvTranspose1d": (lambda nn: nn.ConvTranspose1d(2, 3, 3, stride=2), lambda: _floats(2, 2, 4)),
     "ConvTranspose2d": (lambda nn: nn.ConvTranspose2d(2, 3, 3, stride=2, bias=False), lambda: _floats(1, 2, 3, 3)),
@@ -111,7 +110,7 @@ def _run(module, lib, x):
         return module(*inputs)
 
 
-def _trained_in_training_mode(module, lib, x):
+def _after_a_training_pass(module, lib, x):
     """The module after one forward pass in training mode (moves running statistics), switched to eval."""
     module.train()
     _run(module, lib, x)
@@ -135,7 +134,7 @@ def test_layer_state_dict_loads_in_the_other_library(name, direction):
     build, make_input = LAYERS[name]
     source_lib.manual_seed(0)
     x = make_input()
-    source = _trained_in_training_mode(build(source_lib.nn), source_lib, x)
+    source = _after_a_training_pass(build(source_lib.nn), source_lib, x)
     target = build(target_lib.nn).eval()
     state = transfer(source.state_dict())
     target.load_state_dict(state)
@@ -154,25 +153,18 @@ def test_batchnorm_counter_is_int64_both_ways():
 DTYPES = ["float16", "float32", "float64", "uint8", "int8", "int16", "int32", "int64", "bool"]
 
 
-def _dtype_cases(dtype):
+def _layouts(lib, dtype):
     """Tensors of one dtype: 2-d, 0-d, empty, transposed (non-contiguous), a strided slice, an expanded one."""
     data = np.random.default_rng(0).integers(0, 100, (3, 4)).astype(dtype)
-    return {"matrix": data, "scalar": np.array(data[1, 2]), "expanded": data[:1]}
-
-
-def _as_lib(lib, arrays):
-    base = {k: lib.from_numpy(v.copy()) for k, v in arrays.items()}
-    base["empty"] = lib.zeros(0, 4, dtype=base["matrix"].dtype)
-    base["transposed"] = base["matrix"].t()
-    base["strided"] = base["matrix"][::2, 1::2]
-    base["expanded"] = base["expanded"].expand(3, 4)
-    return base
+    matrix = lib.from_numpy(data)
+    return {"matrix": matrix, "scalar": lib.from_numpy(np.array(data[1, 2])),
+            "empty": lib.zeros(0, 4, dtype=matrix.dtype), "transposed": matrix.t(), "strided": matrix[::2, 1::2],
+            "expanded": matrix[:1].expand(3, 4)}
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_every_dtype_and_layout_both_ways(dtype):
-    arrays = _dtype_cases(dtype)
-    t_obj, e_obj = _as_lib(torch, arrays), _as_lib(ember, arrays)
+    t_obj, e_obj = _layouts(torch, dtype), _layouts(ember, dtype)
     from_torch, from_ember = torch_to_ember(t_obj), ember_to_torch(e_obj)
     assert_same_tree(from_torch, t_obj)
     assert_same_tree(e_obj, from_ember)
@@ -208,15 +200,8 @@ def test_a_view_saves_its_whole_storage_as_torch_does():
     loaded = ember_to_torch(row)
     assert loaded.untyped_storage().nbytes() == 48 and loaded.storage_offset() == 4
     assert loaded.tolist() == [4.0, 5.0, 6.0, 7.0]
-    with zipfile.ZipFile(_saved_bytes(row)) as archive:
+    with zipfile.ZipFile(saved(ember.save, row)) as archive:
         assert [n for n in archive.namelist() if "/data/" in n] == ["archive/data/0"]
-
-
-def _saved_bytes(obj):
-    buffer = io.BytesIO()
-    ember.save(obj, buffer)
-    buffer.seek(0)
-    return buffer
 
 
 def _nested(lib):
@@ -257,9 +242,8 @@ def test_pickled_state_dict_is_byte_identical_to_torchs():
     t_module = torch.nn.Linear(3, 2)
     e_module = ember.nn.Linear(3, 2)
     e_module.load_state_dict(torch_to_ember(t_module.state_dict()))
-    t_buffer = io.BytesIO()
-    torch.save(t_module.state_dict(), t_buffer)
-    with zipfile.ZipFile(t_buffer) as t_zip, zipfile.ZipFile(_saved_bytes(e_module.state_dict())) as e_zip:
+    t_file, e_file = saved(torch.save, t_module.state_dict()), saved(ember.save, e_module.state_dict())
+    with zipfile.ZipFile(t_file) as t_zip, zipfile.ZipFile(e_file) as e_zip:
         assert t_zip.namelist() == e_zip.namelist()
         for record in t_zip.namelist():
             if not record.endswith("serialization_id"):
@@ -283,56 +267,97 @@ def _assert_aligned(path):
             assert (info.header_offset + 30 + name_length + extra_length) % 64 == 0, info.filename
 
 
-# ---- checkpoints with optimizer state, in the notes' style ----
+# ---- checkpoints with optimizer and schedule state, in the notes' style ----
 
-def _net(lib):
-    lib.manual_seed(0)
-    return lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.Tanh(), lib.nn.Linear(4, 1))
+TRAINING = """
+def build(make_optimizer):
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1))
+    weights = (w1, b1, w2, b2)
+    net.load_state_dict({name: torch.from_numpy(w) for name, w in zip(net.state_dict(), weights)})
+    optimizer = make_optimizer(net.parameters())
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5)
+    return net, optimizer, scheduler
 
 
-def _train(net, optimizer, lib, steps, start=0):
+def checkpoint_of(net, optimizer, scheduler, epoch):
+    return {"model_state_dict": net.state_dict(), "optimizer_state_dict": optimizer.state_dict(),
+            "scheduler_state_dict": scheduler.state_dict(), "epoch": epoch}
+
+
+def resume(make_optimizer, checkpoint):
+    net, optimizer, scheduler = build(make_optimizer)
+    net.load_state_dict(checkpoint["model_state_dict"])
+    optimizer.load_state_dict(checkpoint["optimizer_state_dict"])
+    scheduler.load_state_dict(checkpoint["scheduler_state_dict"])
+    return net, optimizer, scheduler
+
+
+def train(net, optimizer, scheduler, start, stop, path=None):
     losses = []
-    for step in range(start, start + steps):
-        x = lib.from_numpy(_floats(8, 3, seed=step))
-        y = lib.from_numpy(_floats(8, 1, seed=100 + step))
+    for epoch in range(start, stop):
+        x, y = torch.from_numpy(x_data[epoch]), torch.from_numpy(y_data[epoch])
         optimizer.zero_grad()
         loss = ((net(x) - y) ** 2).mean()
         loss.backward()
         optimizer.step()
+        scheduler.step()
         losses.append(loss.item())
+        if path and (epoch + 1) % 3 == 0:
+            torch.save(checkpoint_of(net, optimizer, scheduler, epoch), path)
     return losses
+"""
+
+CHECKPOINT_RESUME = TRAINING + """
+import os
+sgd = lambda params: torch.optim.SGD(params, lr=0.1, momentum=0.9)
+uninterrupted = train(*build(sgd), 0, 8)
+path = os.path.join(CHECKPOINT_DIR, "checkpoint.pkl")
+train(*build(sgd), 0, 5, path)  # "crashes" after epoch 4; the checkpoint holds epoch 2
+checkpoint = torch.load(path)
+net, optimizer, scheduler = resume(sgd, checkpoint)
+start = checkpoint["epoch"] + 1
+resumed = train(net, optimizer, scheduler, start, 8)
+print("resumed from epoch", start, ["%.6f" % loss for loss in resumed], scheduler.get_last_lr())
+print("same as uninterrupted:", resumed == uninterrupted[start:])
+"""
 
 
-def _checkpoint(net, optimizer, epoch, loss):
-    return {"model_state_dict": net.state_dict(), "optimizer_state_dict": optimizer.state_dict(),
-            "epoch": epoch, "loss": loss}
+def _training_data():
+    rng = np.random.default_rng(3)
+    shapes = {"w1": (4, 3), "b1": (4,), "w2": (1, 4), "b2": (1,), "x_data": (8, 16, 3), "y_data": (8, 16, 1)}
+    return {name: rng.standard_normal(shape).astype(np.float32) for name, shape in shapes.items()}
 
 
-OPTIMIZERS = {"SGD": lambda lib, params: lib.optim.SGD(params, lr=0.1, momentum=0.9, weight_decay=1e-3),
-              "Adam": lambda lib, params: lib.optim.Adam(params, lr=0.01, amsgrad=True)}
+def test_checkpoint_resume_program_in_the_notes_style(tmp_path):
+    from test_programs import assert_same_printout
+    printed = assert_same_printout(CHECKPOINT_RESUME.replace("CHECKPOINT_DIR", repr(str(tmp_path))),
+                                   **_training_data())
+    assert "same as uninterrupted: True" in printed
 
 
-def _copied_net(lib, state):
-    net = _net(lib)
-    net.load_state_dict(state)
-    return net
+def _training_functions(lib):
+    """TRAINING's functions with ``torch`` bound to ``lib``."""
+    namespace = {"torch": lib, **_training_data()}
+    exec(TRAINING, namespace)
+    return namespace
+
+
+OPTIMIZERS = {"SGD": lambda lib: lambda params: lib.optim.SGD(params, lr=0.1, momentum=0.9, weight_decay=1e-3),
+              "Adam": lambda lib: lambda params: lib.optim.Adam(params, lr=0.01, amsgrad=True)}
 
 
 @pytest.mark.parametrize("direction", list(DIRECTIONS))
 @pytest.mark.parametrize("optim", list(OPTIMIZERS))
 def test_checkpoint_resumes_in_the_other_library_to_the_same_losses(optim, direction):
     source_lib, target_lib, transfer = DIRECTIONS[direction]
-    net = _net(source_lib)
-    optimizer = OPTIMIZERS[optim](source_lib, net.parameters())
-    losses = _train(net, optimizer, source_lib, 3)
-    saved = _checkpoint(net, optimizer, 2, losses[-1])
+    source, target = _training_functions(source_lib), _training_functions(target_lib)
+    training = source["build"](OPTIMIZERS[optim](source_lib))
+    source["train"](*training, 0, 3)
+    saved = source["checkpoint_of"](*training, epoch=2)
     checkpoint = transfer(saved)
     assert_same_tree(*_by_library(source_lib, saved, checkpoint))
-    resumed_net = _copied_net(target_lib, checkpoint["model_state_dict"])
-    resumed_optimizer = OPTIMIZERS[optim](target_lib, resumed_net.parameters())
-    resumed_optimizer.load_state_dict(checkpoint["optimizer_state_dict"])
-    resumed = _train(resumed_net, resumed_optimizer, target_lib, 3, start=checkpoint["epoch"] + 1)
-    np.testing.assert_allclose(resumed, _train(net, optimizer, source_lib, 3, start=3), rtol=1e-5)
+    resumed = target["train"](*target["resume"](OPTIMIZERS[optim](target_lib), checkpoint), 3, 6)
+    np.testing.assert_allclose(resumed, source["train"](*training, 3, 6), rtol=1e-5)
 
 
 # ---- weights_only ----
@@ -348,34 +373,45 @@ class _Allowed(_Custom):
 
 def test_weights_only_refuses_other_globals_and_names_them():
     expected = re.escape(f"GLOBAL {_Custom.__module__}._Custom was not an allowed global")
-    for buffer in (_saved_bytes({"w": ember.ones(1), "x": _Custom(3)}), _torch_saved({"x": _Custom(3)})):
+    for buffer in (saved(ember.save, {"w": ember.ones(1), "x": _Custom(3)}), saved(torch.save, {"x": _Custom(3)})):
         with pytest.raises(pickle.UnpicklingError, match="(?s)Weights only load failed.*" + expected) as info:
             ember.load(buffer)
         assert "weights_only" in str(info.value) and "arbitrary code execution" in str(info.value)
 
 
-def _torch_saved(obj):
-    buffer = io.BytesIO()
-    torch.save(obj, buffer)
-    buffer.seek(0)
-    return buffer
+class _RemovesAFile:
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return os.remove, (self.path,)
+
+
+def test_weights_only_never_calls_what_the_file_names(tmp_path):
+    marker = tmp_path / "precious"
+    marker.write_text("still here")
+    malicious = pickle.dumps({"w": _RemovesAFile(str(marker))}, protocol=2)
+    checkpoint = _rewritten(saved(ember.save, {}), lambda name, data: malicious if name.endswith("data.pkl") else data)
+    with pytest.raises(pickle.UnpicklingError, match=re.escape(f"GLOBAL {os.remove.__module__}.remove was not")):
+        ember.load(checkpoint)
+    assert marker.read_text() == "still here"
 
 
 def test_weights_only_false_loads_other_objects():
-    loaded = ember.load(_saved_bytes({"w": ember.ones(1), "x": _Custom(3)}), weights_only=False)
+    loaded = ember.load(saved(ember.save, {"w": ember.ones(1), "x": _Custom(3)}), weights_only=False)
     assert loaded["x"].value == 3 and loaded["w"].tolist() == [1.0]
-    assert ember.load(_torch_saved({"x": _Custom(4)}), weights_only=False)["x"].value == 4
+    assert ember.load(saved(torch.save, {"x": _Custom(4)}), weights_only=False)["x"].value == 4
 
 
 def test_add_safe_globals_allowlists_a_class():
     ember.serialization.add_safe_globals([_Allowed])
-    assert ember.load(_saved_bytes(_Allowed(5))).value == 5
+    assert ember.load(saved(ember.save, _Allowed(5))).value == 5
 
 
 def test_explicit_pickle_module_is_refused_with_weights_only():
     with pytest.raises(RuntimeError, match="explicit pickle_module"):
-        ember.load(_saved_bytes(1), pickle_module=pickle)
-    assert ember.load(_saved_bytes(1), pickle_module=pickle, weights_only=False) == 1
+        ember.load(saved(ember.save, 1), pickle_module=pickle)
+    assert ember.load(saved(ember.save, 1), pickle_module=pickle, weights_only=False) == 1
 
 
 def test_whole_module_round_trip_with_weights_only_false():
@@ -383,7 +419,7 @@ def test_whole_module_round_trip_with_weights_only_false():
                               ember.nn.Linear(8, 2))
     net.eval()
     with pytest.raises(pickle.UnpicklingError, match=re.escape("ember.nn.modules.container.Sequential")):
-        ember.load(_saved_bytes(net))
+        ember.load(saved(ember.save, net))
     loaded = ember_to_ember(net, weights_only=False)
     assert type(loaded) is ember.nn.Sequential and type(loaded[4].weight) is ember.nn.Parameter
     x = ember.from_numpy(_floats(2, 1, 4, 4))
@@ -417,13 +453,13 @@ def test_paths_and_file_objects(tmp_path):
 @pytest.mark.parametrize("map_location", ["cpu", ember.device("cpu"), {"cuda:0": "cpu"},
                                           lambda storage, location: storage])
 def test_map_location_forms_land_on_the_cpu(map_location):
-    loaded = ember.load(_torch_saved({"w": torch.arange(3.0)}), map_location=map_location)
+    loaded = ember.load(saved(torch.save, {"w": torch.arange(3.0)}), map_location=map_location)
     assert loaded["w"].tolist() == [0.0, 1.0, 2.0] and loaded["w"].device == ember.device("cpu")
 
 
 def test_map_location_of_a_wrong_type_is_refused():
     with pytest.raises(TypeError, match="map_location"):
-        ember.load(_saved_bytes(1), map_location=3.5)
+        ember.load(saved(ember.save, 1), map_location=3.5)
 
 
 def test_mmap_maps_storages_copy_on_write(tmp_path):
@@ -434,7 +470,7 @@ def test_mmap_maps_storages_copy_on_write(tmp_path):
     loaded["w"].add_(1)
     assert ember.load(path)["w"].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
     with pytest.raises(ValueError, match="file path"):
-        ember.load(_saved_bytes(1), mmap=True)
+        ember.load(saved(ember.save, 1), mmap=True)
 
 
 class _Unpicklable:
@@ -500,7 +536,7 @@ def test_truncated_file_raises_a_clear_error(tmp_path):
     path, raw = _good_file(tmp_path)
     for cut in (len(raw) // 2, len(raw) - 10, 3):
         path.write_bytes(raw[:cut])
-        with pytest.raises(RuntimeError, match=r"ember\.load: failed reading zip archive.*good\.pt.*truncated"):
+        with pytest.raises(RuntimeError, match=r"ember\.load: failed reading zip archive '.*good\.pt': .*truncated"):
             ember.load(path)
 
 
@@ -521,6 +557,10 @@ def test_empty_and_foreign_files_raise_clear_errors(tmp_path):
     path.write_bytes(b"hello world" * 10)
     with pytest.raises(RuntimeError, match="not a zip file"):
         ember.load(path)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("archive/notes.txt", b"a zip, but not a checkpoint")
+    with pytest.raises(RuntimeError, match="no data.pkl record"):
+        ember.load(path)
 
 
 def test_legacy_torch_format_is_reported(tmp_path):
@@ -530,16 +570,33 @@ def test_legacy_torch_format_is_reported(tmp_path):
         ember.load(path)
 
 
-def test_storage_too_small_for_its_tensor_is_refused():
-    source = _saved_bytes(ember.arange(10, dtype=ember.float32))
-    damaged = io.BytesIO()
-    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(damaged, "w") as out:
+def _rewritten(checkpoint, change):
+    """A copy of a checkpoint (a file object) whose records' data pass through ``change(name, data)``."""
+    copy = io.BytesIO()
+    with zipfile.ZipFile(checkpoint) as archive, zipfile.ZipFile(copy, "w") as out:
         for info in archive.infolist():
-            data = archive.read(info)
-            out.writestr(info.filename, data[:8] if info.filename.endswith("data/0") else data)
-    damaged.seek(0)
+            out.writestr(info.filename, change(info.filename, archive.read(info)))
+    copy.seek(0)
+    return copy
+
+
+def test_storage_too_small_for_its_tensor_is_refused():
+    source = saved(ember.save, ember.arange(10, dtype=ember.float32))
+    damaged = _rewritten(source, lambda name, data: data[:8] if name.endswith("data/0") else data)
     with pytest.raises(RuntimeError, match="out of bounds for a storage of 2 elements"):
         ember.load(damaged)
+
+
+def test_big_endian_checkpoints_are_read():
+    def big_endian(name, data):
+        if name.endswith("byteorder"):
+            return b"big"
+        return np.frombuffer(data, "<i4").astype(">i4").tobytes() if name.endswith("data/0") else data
+    values = list(range(-3, 7))
+    converted = _rewritten(saved(ember.save, ember.tensor(values, dtype=ember.int32)), big_endian)
+    assert torch.load(converted).tolist() == values
+    converted.seek(0)
+    assert ember.load(converted).tolist() == values
 
 
 def test_zip64_records_stay_aligned_and_load_in_torch(monkeypatch, tmp_path):
@@ -589,3 +646,8 @@ def test_bare_storages_and_tensors_with_attributes_from_torch():
     loaded = torch_to_ember({"t": t, "p": parameter})
     assert type(loaded["t"]) is ember.Tensor and loaded["t"].tolist() == [0.0, 1.0, 2.0, 3.0]
     assert type(loaded["p"]) is ember.nn.Parameter and loaded["p"].requires_grad
+
+
+def test_torch_files_pickled_with_a_newer_protocol_load():
+    obj = {"w": torch.ones(2), "size": torch.Size([2]), "raw": b"xy"}
+    assert_same_tree(ember.load(saved(torch.save, obj, pickle_protocol=4)), obj)

@@ -1,10 +1,11 @@
-"""Convolution on raw arrays over any number of spatial dims, as GEMMs over columns cut from contiguous slices.
+"""Convolution on raw arrays over any number of spatial dims: GEMMs over columns cut as contiguous slices.
 
-The zero-padded input is split into its stride phases (space-to-depth) and flattened per channel and sample, so
-that kernel tap (phase r, shift q) of output position i reads flat position offset(r) + flat(i + q): each tap's
-column rows are one contiguous slice. Outputs are computed on the phase grid's full row width and cropped. The
-transposed convolution (the input gradient) works the same way per phase, on the output gradient placed in a
-zero margin. Samples go through in chunks, so the columns stay small and are never kept.
+The zero-padded input is split into its stride phases (space-to-depth) and flattened per channel and sample in a
+"phase buffer", so that kernel tap (phase r, shift q) of output position i reads flat position
+offset(r) + flat(i + q): each tap's rows of the columns are one contiguous slice of the buffer, at a fixed shift.
+Outputs are computed over the phase grid's full row width ("wide" rows) and cropped. The input gradient (also
+the transposed convolution) is the adjoint: one GEMM gives every tap's wide rows, each added back into the phase
+buffer at its shift. Samples go through in chunks, so the columns stay small and are never kept.
 
 unfold and fold use ``im2col`` and ``col2im``: columns laid out (C, *kernel, N, *out) by a loop over kernel
 offsets. ``padding`` is one (before, after) pair per spatial dim.
@@ -15,7 +16,8 @@ import math
 
 from ..backend import xp_of
 
-_CHUNK_BYTES = 1 << 22  # columns per chunk of samples: small enough to stay in cache
+_CHUNK_BYTES = 1 << 22  # columns of one chunk of samples: small enough to stay in cache ...
+_MOST_CHUNKS = 8  # ... unless that takes more chunks: each is a multi-threaded GEMM, slow to start on a busy machine
 
 
 def output_size(size, kernel, stride, dilation, padding):
@@ -33,7 +35,7 @@ def _flat(index, shape):
 
 
 def _phase_placements(size, padding, stride):
-    """Per stride phase, as in itertools.product order: (phase, its grid slices, the input slices it holds)."""
+    """Per stride phase: (its index in the phase grid + its grid slices, the input slices it holds)."""
     per_dim = []
     for n, (lo, _), s in zip(size, padding, stride):
         options = []
@@ -42,86 +44,70 @@ def _phase_placements(size, padding, stride):
             start = (first + lo) // s
             options.append((r, slice(start, start + len(range(first, n, s))), slice(first, n, s)))
         per_dim.append(options)
-    return [tuple(zip(*combo)) for combo in itertools.product(*per_dim)]
+    return [(phase + cells, source) for phase, cells, source in (zip(*combo) for combo in itertools.product(*per_dim))]
 
 
 class _Geometry:
-    """Where every kernel tap of a convolution reads, for one input size.
-
-    Forward: the phase grid (*stride, *grid) of the padded input, output rows of ``width`` flat positions.
-    Transposed: per phase, the taps in it, reading the output gradient placed at ``margin`` in ``margin_grid``."""
+    """Where every kernel tap reads in the phase buffer, flattened per channel and sample, for one input size."""
 
     def __init__(self, size, kernel, stride, dilation, padding):
         self.out = output_size(size, kernel, stride, dilation, padding)
         self.grid = tuple(-(-(n + lo + hi) // s) for n, (lo, hi), s in zip(size, padding, stride))
-        self.placements = _phase_placements(size, padding, stride)
-        taps = [tuple(zip(*(divmod(d * k, s) for k, d, s in zip(offset, dilation, stride))))
-                for offset in itertools.product(*map(range, kernel))]  # per tap: (shifts, phases)
         self.phase_grid = tuple(stride) + self.grid
-        self.width = self.out[0] * math.prod(self.grid[1:])
-        self.shifts = [_flat(phase + shift, self.phase_grid) for shift, phase in taps]
+        self.placements = _phase_placements(size, padding, stride)
+        self.width = self.out[0] * math.prod(self.grid[1:])  # output positions on full grid rows
+        self.shifts = [_flat(tuple(d * k % s for k, d, s in zip(offset, dilation, stride)) +
+                             tuple(d * k // s for k, d, s in zip(offset, dilation, stride)), self.phase_grid)
+                       for offset in itertools.product(*map(range, kernel))]
         self.length = max(math.prod(self.phase_grid), max(self.shifts) + self.width)
-        margin = tuple(map(max, zip(*(shift for shift, _ in taps))))
-        self.margin = tuple(slice(m, m + n) for m, n in zip(margin, self.out))
-        self.margin_grid = tuple(q + m for q, m in zip(self.grid, margin))
-        self.margin_width = self.grid[0] * math.prod(self.margin_grid[1:])
-        self.phase_taps = [[t for t, (_, phase) in enumerate(taps) if phase == placement[0]]
-                           for placement in self.placements]
-        self.margin_shifts = [[_flat(tuple(m - q for m, q in zip(margin, taps[t][0])), self.margin_grid)
-                               for t in group] for group in self.phase_taps]
-        self.margin_length = max(math.prod(self.margin_grid),
-                                 max(map(max, filter(None, self.margin_shifts))) + self.margin_width)
+
+    def chunk(self, n, channels, itemsize):
+        """Samples per chunk for columns of ``channels`` rows per tap."""
+        fitting = _CHUNK_BYTES // max(1, channels * len(self.shifts) * self.width * itemsize)
+        return max(1, min(n, max(fitting, -(-n // _MOST_CHUNKS))))
+
+    def crop(self, rows):
+        """Wide rows (C, samples, width) -> the (C, samples, *out) view of the real output positions."""
+        wide = rows.reshape(rows.shape[:2] + self.out[:1] + self.grid[1:])
+        return wide[(slice(None),) * 3 + tuple(slice(0, n) for n in self.out[1:])]
 
 
 @functools.lru_cache(maxsize=256)
 def _geometry(size, kernel, stride, dilation, padding):
-    return _Geometry(size, kernel, stride, dilation, padding)
+    return _Geometry(tuple(size), tuple(kernel), tuple(stride), tuple(dilation), tuple(padding))
 
 
-def _samples_per_chunk(n, sample_bytes):
-    return max(1, min(n, _CHUNK_BYTES // max(1, sample_bytes)))
+def _phase_buffer(xp, channels, chunk, geometry, dtype):
+    """A zeroed (C, chunk, length) phase buffer and its (C, chunk, *phase grid) view."""
+    buffer = xp.zeros((channels, chunk, geometry.length), dtype)
+    return buffer, buffer[..., :math.prod(geometry.phase_grid)].reshape((channels, chunk) + geometry.phase_grid)
 
 
-def _column_chunks(source, grid, placements, length, tap_groups, width, chunk):
-    """For chunks of ``chunk`` samples of ``source`` (N, C, *S): (start, stop, columns per group of taps).
-
-    Each source sample is copied by ``placements`` (grid slices, source slices) into a zeroed (C, chunk, length)
-    buffer whose first cells are viewed as ``grid``; tap shift ``s`` gives the rows ``buffer[..., s:s + width]``
-    of the group's (C, taps, samples, width) columns."""
-    xp = xp_of(source)
-    n, c = source.shape[:2]
-    buffer = xp.zeros((c, chunk, length), source.dtype)
-    cells = buffer[..., :math.prod(grid)].reshape((c, chunk) + grid)
-    storage = xp.empty(c * sum(map(len, tap_groups)) * chunk * width, source.dtype)
+def _column_chunks(x, geometry, chunk):
+    """(start, stop, columns (C, taps, samples, width)) for each chunk of samples of ``x`` (N, C, *S)."""
+    xp = xp_of(x)
+    n, c = x.shape[:2]
+    buffer, cells = _phase_buffer(xp, c, chunk, geometry, x.dtype)
+    storage = xp.empty(c * len(geometry.shifts) * chunk * geometry.width, x.dtype)
     for start in range(0, n, chunk):
         stop = min(n, start + chunk)
-        samples = source[start:stop].swapaxes(0, 1)
-        for grid_index, source_index in placements:
-            cells[(slice(None), slice(0, stop - start)) + grid_index] = samples[(slice(None), slice(None))
-                                                                                + source_index]
-        columns, used = [], 0
-        for shifts in tap_groups:
-            size = c * len(shifts) * (stop - start) * width
-            cols = storage[used:used + size].reshape(c, len(shifts), stop - start, width)
-            for t, shift in enumerate(shifts):
-                cols[:, t] = buffer[:, :stop - start, shift:shift + width]
-            columns.append(cols)
-            used += size
-        yield start, stop, columns
+        samples = x[start:stop].swapaxes(0, 1)
+        for cells_index, source_index in geometry.placements:
+            cells[(slice(None), slice(0, stop - start)) + cells_index] = samples[(slice(None),) * 2 + source_index]
+        cols = storage[:storage.size // chunk * (stop - start)].reshape(c, -1, stop - start, geometry.width)
+        for t, shift in enumerate(geometry.shifts):
+            cols[:, t] = buffer[:, :stop - start, shift:shift + geometry.width]
+        yield start, stop, cols
 
 
-def _input_columns(x, geometry, taps):
-    """Column chunks of the input ``x`` for the forward convolution and its weight gradient."""
-    chunk = _samples_per_chunk(x.shape[0], x.shape[1] * taps * geometry.width * x.itemsize)
-    placements = [(phase + grid, source) for phase, grid, source in geometry.placements]
-    return chunk, _column_chunks(x, geometry.phase_grid, placements, geometry.length, [geometry.shifts],
-                                 geometry.width, chunk)
-
-
-def _crop(rows, out, grid):
-    """(C, samples, rows on the grid's full width) -> the (C, samples, *out) view of the real positions."""
-    wide = rows.reshape(rows.shape[:2] + out[:1] + grid[1:])
-    return wide[(slice(None), slice(None), slice(None)) + tuple(slice(0, n) for n in out[1:])]
+def _wide_chunks(grad, geometry, chunk):
+    """(start, stop, wide rows (C, samples, width)) for each chunk of samples of an output gradient."""
+    wide = xp_of(grad).zeros((grad.shape[1], chunk, geometry.width), grad.dtype)
+    for start in range(0, grad.shape[0], chunk):
+        stop = min(grad.shape[0], start + chunk)
+        rows = wide[:, :stop - start]
+        geometry.crop(rows)[...] = grad[start:stop].swapaxes(0, 1)
+        yield start, stop, rows
 
 
 def conv(x, weight, stride, padding, dilation, groups):
@@ -129,48 +115,49 @@ def conv(x, weight, stride, padding, dilation, groups):
     geometry = _geometry(x.shape[2:], weight.shape[2:], stride, dilation, padding)
     c_out = weight.shape[0]
     grouped = weight.reshape(groups, c_out // groups, -1)
-    y = xp_of(x).empty((x.shape[0], c_out) + geometry.out, x.dtype)
-    _, chunks = _input_columns(x, geometry, math.prod(weight.shape[2:]))
-    for start, stop, (cols,) in chunks:
-        rows = grouped @ cols.reshape(groups, grouped.shape[2], -1)
-        y[start:stop] = _crop(rows.reshape(c_out, stop - start, -1), geometry.out, geometry.grid).swapaxes(0, 1)
+    xp = xp_of(x)
+    y = xp.empty((x.shape[0], c_out) + geometry.out, x.dtype)
+    chunk = geometry.chunk(x.shape[0], x.shape[1], x.itemsize)
+    storage = xp.empty(c_out * chunk * geometry.width, x.dtype)
+    for start, stop, cols in _column_chunks(x, geometry, chunk):
+        rows = storage[:c_out * (stop - start) * geometry.width].reshape(groups, c_out // groups, -1)
+        xp.matmul(grouped, cols.reshape(groups, grouped.shape[2], -1), out=rows)
+        y[start:stop] = geometry.crop(rows.reshape(c_out, stop - start, -1)).swapaxes(0, 1)
     return y
 
 
 def conv_weight_grad(grad, x, weight_shape, stride, padding, dilation, groups):
     """The gradient of ``conv`` with respect to its weight, from the output gradient and the input."""
     geometry = _geometry(x.shape[2:], weight_shape[2:], stride, dilation, padding)
-    xp = xp_of(x)
     c_out = weight_shape[0]
-    chunk, chunks = _input_columns(x, geometry, math.prod(weight_shape[2:]))
-    wide_grad = xp.zeros((c_out, chunk, geometry.width), grad.dtype)
-    total = xp.zeros((groups, c_out // groups, math.prod(weight_shape[1:])), grad.dtype)
-    for start, stop, (cols,) in chunks:
-        rows = wide_grad[:, :stop - start]
-        _crop(rows, geometry.out, geometry.grid)[...] = grad[start:stop].swapaxes(0, 1)
+    total = xp_of(x).zeros((groups, c_out // groups, math.prod(weight_shape[1:])), grad.dtype)
+    chunk = geometry.chunk(x.shape[0], x.shape[1], x.itemsize)
+    for (_, _, cols), (_, _, rows) in zip(_column_chunks(x, geometry, chunk), _wide_chunks(grad, geometry, chunk)):
         total += rows.reshape(groups, c_out // groups, -1) @ cols.reshape(groups, total.shape[2], -1).swapaxes(1, 2)
     return total.reshape(weight_shape)
 
 
 def conv_input_grad(grad, weight, size, stride, padding, dilation, groups):
     """The gradient of ``conv`` with respect to an input of spatial ``size``; also the transposed convolution."""
-    geometry = _geometry(tuple(size), weight.shape[2:], stride, dilation, padding)
+    geometry = _geometry(size, weight.shape[2:], stride, dilation, padding)
     xp = xp_of(grad)
     c_out, c_group = weight.shape[:2]
-    taps = weight.reshape(groups, c_out // groups, c_group, -1)
-    phase_weights = [taps[..., group].transpose(0, 2, 1, 3).reshape(groups, c_group, -1)
-                     for group in geometry.phase_taps]
-    x = xp.zeros((grad.shape[0], c_group * groups) + tuple(size), grad.dtype)
-    chunk = _samples_per_chunk(grad.shape[0], c_out * len(geometry.shifts) * geometry.margin_width * grad.itemsize)
-    chunks = _column_chunks(grad, geometry.margin_grid, [(geometry.margin, ())], geometry.margin_length,
-                            geometry.margin_shifts, geometry.margin_width, chunk)
-    for start, stop, columns in chunks:
-        for (_, grid_index, source_index), w, cols in zip(geometry.placements, phase_weights, columns):
-            if cols.shape[1]:
-                rows = (w @ cols.reshape(groups, w.shape[2], -1)).reshape(c_group * groups, stop - start, -1)
-                phase = _crop(rows, geometry.grid, geometry.margin_grid)
-                x[(slice(start, stop), slice(None)) + source_index] = \
-                    phase[(slice(None), slice(None)) + grid_index].swapaxes(0, 1)
+    c_in = c_group * groups
+    spread = xp.ascontiguousarray(weight.reshape(groups, c_out // groups, -1).swapaxes(1, 2))
+    chunk = geometry.chunk(grad.shape[0], c_in, grad.itemsize)
+    buffer, cells = _phase_buffer(xp, c_in, chunk, geometry, grad.dtype)
+    x = xp.empty((grad.shape[0], c_in) + tuple(size), grad.dtype)
+    storage = xp.empty(c_in * len(geometry.shifts) * chunk * geometry.width, grad.dtype)
+    for start, stop, rows in _wide_chunks(grad, geometry, chunk):
+        cols = storage[:storage.size // chunk * (stop - start)]
+        xp.matmul(spread, rows.reshape(groups, c_out // groups, -1), out=cols.reshape(groups, spread.shape[1], -1))
+        cols = cols.reshape(c_in, -1, stop - start, geometry.width)
+        buffer[:, :stop - start] = 0
+        for t, shift in enumerate(geometry.shifts):
+            buffer[:, :stop - start, shift:shift + geometry.width] += cols[:, t]
+        for cells_index, source_index in geometry.placements:
+            x[(slice(start, stop), slice(None)) + source_index] = \
+                cells[(slice(None), slice(0, stop - start)) + cells_index].swapaxes(0, 1)
     return x
 
 

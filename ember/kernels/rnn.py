@@ -24,7 +24,7 @@ def lstm_forward(x_proj, h0, c0, w_hh, b_hh, reverse):
     scale = np.repeat(_PRE_SCALE.astype(dtype), hidden)
     gates = x_proj + b_hh if b_hh is not None else x_proj.copy()
     gates *= scale
-    w_scaled_t = (w_hh * scale[:, None]).T
+    w_scaled_t = np.ascontiguousarray((w_hh * scale[:, None]).T)  # NumPy's GEMM is slow on a transposed view
     gates = gates.reshape(steps, batch, 4, hidden)
     # full (4, H) rows: NumPy broadcasts them over the batch faster than stride-0 columns over H
     post_scale, post_shift = (np.repeat(v.astype(dtype)[:, None], hidden, 1) for v in (_PRE_SCALE, _POST_SHIFT))

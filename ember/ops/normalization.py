@@ -1,6 +1,7 @@
 """Normalization with an optional affine, as one fused op: out = (x - mean) * invstd * weight + bias, the
 statistics taken over ``axes`` and the weight and bias broadcast through ``param_shape``. Its backward is the
-closed form dx = invstd * (g - mean(g) - xhat * mean(g * xhat)) with g = dy * weight."""
+closed form dx = invstd * (g - mean(g) - xhat * mean(g * xhat)) with g = dy * weight. Batch norm's layout (one
+channel at dim 1) streams over (N, C, L) rows with per-row sums, in few passes over the data."""
 from ..autograd.function import Op
 from ..autograd.grad_mode import STATE
 from ..backend import xp_of

@@ -1,2 +1,2 @@
 """ember.utils, as torch.utils: data loading (``ember.utils.data``)."""
-from . import data  # noqa: F401
+from . import data  # noqa: F401 - ember.utils.data is there after ``import ember.utils``

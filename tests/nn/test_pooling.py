@@ -56,6 +56,8 @@ def test_max_pool_tiles_ties_pick_first(dims, shape, kernel):
     """stride == kernel (the reshaped-view path): many ties, cropped edges, a NaN in some windows."""
     x = RNG.integers(0, 3, shape).astype(np.float32)
     check(lambda lib, a: getattr(lib.nn.functional, f"max_pool{dims}d")(a, kernel, return_indices=True), x)
+    check(lambda lib, a: getattr(lib.nn.functional, f"max_pool{dims}d")(a, kernel, return_indices=True),
+          x.astype(np.int64))
     x.reshape(-1)[::7] = np.nan
     check(lambda lib, a: getattr(lib.nn.functional, f"max_pool{dims}d")(a, kernel, return_indices=True), x)
 

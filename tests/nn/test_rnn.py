@@ -354,3 +354,15 @@ def test_inference_under_no_grad(mode):
         t_out, e_out = _flat(t_mod(torch.from_numpy(x))), _flat(e_mod(ember.from_numpy(x)))
     assert_same(e_out, t_out)
     assert not any(e.requires_grad for e in e_out)
+
+
+@pytest.mark.parametrize("layers, bidirectional", [(1, False), (2, True)])
+def test_fused_lstm_layer_over_a_long_sequence_matches_torch(layers, bidirectional):
+    """The whole-sequence LSTM op (forward loop and BPTT on arrays) on 40 steps with large pre-activations."""
+    states = [randn(layers * (1 + bidirectional), 3, 16) for _ in range(2)]
+    e_mod, _ = check_recurrent(lambda nn: nn.LSTM(5, 16, layers, bidirectional=bidirectional), _call_with_states,
+                               randn(40, 3, 5) * 3, *states)
+    node = e_mod(ember.randn(40, 3, 5))[0].grad_fn.next_functions[0][0]  # under the final reshape
+    if bidirectional:
+        node = node.next_functions[0][0]  # under the cat of the two directions
+    assert node.name() == "MkldnnRnnLayerBackward0"

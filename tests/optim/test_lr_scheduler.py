@@ -146,6 +146,19 @@ def test_resume_with_last_epoch():
     assert_same_trace(make, 20)
 
 
+def test_resume_by_setting_last_epoch():
+    """The tutorial recipe: load the optimizer's state, build a fresh scheduler, set its last_epoch."""
+    def resumed(lib):
+        opt = make_optimizer(lib)
+        run(opt, lib.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5), 7)
+        new_opt = make_optimizer(lib)
+        new_opt.load_state_dict(opt.state_dict())
+        sched = lib.optim.lr_scheduler.StepLR(new_opt, step_size=3, gamma=0.5)
+        sched.last_epoch = 7
+        return run(new_opt, sched, 10)
+    assert_same_values(resumed(ember), resumed(torch))
+
+
 # ---- ReduceLROnPlateau ----
 METRICS = [1.0 / (1 + 0.1 * min(i, 6)) + 0.004 * ((i * 7) % 3) for i in range(STEPS)]
 

@@ -1,7 +1,6 @@
 """Datasets and random_split, against torch.utils.data."""
 import numpy as np
 import pytest
-import torch
 
 import ember
 from data_oracle import assert_same_structure, both

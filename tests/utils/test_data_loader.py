@@ -203,6 +203,7 @@ def test_iterable_len_warning():
 
 
 def test_import_paths_like_torch():
-    from ember.utils.data import DataLoader, Dataset, get_worker_info  # noqa: F401
-    from ember.utils.data.dataloader import default_collate  # noqa: F401
+    import ember.utils.data.dataloader
+    assert ember.utils.data.dataloader.default_collate is ember.utils.data.default_collate
+    assert ember.utils.data.dataloader.DataLoader is ember.utils.data.DataLoader
     assert torch.utils.data.dataloader.default_collate and ember.utils.data.get_worker_info() is None

@@ -340,6 +340,17 @@ def test_resnet18_forward_eval_and_backward_train():
                     backward=True, atol=1e-7, rtol=1e-6)
 
 
+def test_a_torch_checkpoint_file_loads_into_ember_resnet(tmp_path):
+    torch.manual_seed(0)
+    ref = TorchResNet(TorchBottleneck, [1, 2, 1, 1], num_classes=3).eval()
+    torch.save(ref.state_dict(), tmp_path / "resnet.pth")
+    net = models.ResNet(models.Bottleneck, [1, 2, 1, 1], num_classes=3)
+    assert str(net.load_state_dict(ember.load(tmp_path / "resnet.pth"))) == "<All keys matched successfully>"
+    x = image(2, 3, 32, 32)
+    with torch.no_grad():
+        assert_same(net.eval()(ember.from_numpy(x.copy())), ref(torch.from_numpy(x)), "forward", 1e-4, 1e-4)
+
+
 def test_resnet50_forward_with_full_size_weights(skip_init):
     torch.manual_seed(0)
     out = compare_forward(models.resnet50(), TorchResNet(TorchBottleneck, [3, 4, 6, 3]), image(2, 3, 32, 32))

@@ -130,6 +130,8 @@ def test_resize_max_size_and_identity():
     img = _image("RGB")
     _same(T.Resize(30, max_size=40)(img), img.resize(_smaller_edge_size(53, 37, 30, 40), Image.BILINEAR))
     assert T.Resize((37, 53))(img) is img
+    with pytest.warns(UserWarning, match="Anti-alias option is always applied for PIL Image input"):
+        F.resize(img, 20, antialias=False)
     with pytest.raises(ValueError, match="max_size = 30 must be strictly greater"):
         T.Resize(30, max_size=30)(img)
     with pytest.raises(ValueError, match="max_size should only be passed"):

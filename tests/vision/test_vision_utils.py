@@ -5,7 +5,7 @@ import torch
 from PIL import Image
 
 import ember
-from ember.vision.utils import make_grid, save_image
+from ember.vision.utils import draw_bounding_boxes, make_grid, save_image
 from oracle import assert_same
 
 
@@ -104,3 +104,58 @@ def test_save_image_to_a_file_object_with_format(tmp_path):
     with Image.open(tmp_path / "one") as img:
         assert img.format == "PNG" and img.size == (7, 6)
         np.testing.assert_array_equal(np.asarray(img)[:, :, 2], np.floor(x[0] * 255 + 0.5).astype(np.uint8))
+
+
+# ---- draw_bounding_boxes ----
+def outline(shape, box, width, color):
+    """The expected picture: ``color`` on the ``width``-pixel border of box (xmin, ymin, xmax, ymax), inclusive."""
+    out = np.zeros(shape, np.uint8)
+    x0, y0, x1, y1 = box
+    ring = np.zeros(shape[1:], bool)
+    ring[y0:y1 + 1, x0:x1 + 1] = True
+    ring[y0 + width:y1 + 1 - width, x0 + width:x1 + 1 - width] = False
+    out[:, ring] = np.array(color, np.uint8)[:, None]
+    return out
+
+
+def test_draw_bounding_boxes_outlines_in_the_given_colors():
+    image = ember.zeros(3, 12, 14, dtype=ember.uint8)
+    boxes = ember.tensor([[1, 2, 8, 9], [5, 1, 12, 6]])
+    out = draw_bounding_boxes(image, boxes[:1], colors="red", width=2)
+    assert out.dtype == ember.uint8 and tuple(out.shape) == (3, 12, 14)
+    np.testing.assert_array_equal(out.numpy(), outline((3, 12, 14), (1, 2, 8, 9), 2, (255, 0, 0)))
+    both = draw_bounding_boxes(image, boxes).numpy()  # torchvision's palette: (i * (2**25-1, 2**15-1, 2**21-1)) % 255
+    second = ((2 ** 25 - 1) % 255, (2 ** 15 - 1) % 255, (2 ** 21 - 1) % 255)
+    np.testing.assert_array_equal(both[:, 1, 5:13], np.repeat(np.array(second, np.uint8)[:, None], 8, axis=1))
+    assert image.sum().item() == 0
+
+
+def test_draw_bounding_boxes_fill_grey_and_float_images():
+    grey = ember.zeros(1, 8, 8)
+    out = draw_bounding_boxes(grey, ember.tensor([[1.0, 1.0, 6.0, 6.0]]), colors=[(0, 255, 0)], fill=True)
+    assert out.dtype == ember.float32 and tuple(out.shape) == (3, 8, 8)
+    np.testing.assert_allclose(out.numpy()[:, 3, 3], [0, 100 / 255, 0], rtol=1e-6)  # 100/255 alpha over black
+    np.testing.assert_allclose(out.numpy()[:, 1, 3], [0, 1, 0])
+
+
+def test_draw_bounding_boxes_labels_are_written_inside_the_box():
+    image = ember.zeros(3, 40, 60, dtype=ember.uint8)
+    box = ember.tensor([[2, 2, 57, 37]])
+    plain = draw_bounding_boxes(image, box, colors="white").numpy()
+    labelled = draw_bounding_boxes(image, box, labels=["cat"], colors="white").numpy()
+    changed = np.argwhere((plain != labelled).any(axis=0))
+    assert len(changed) > 0 and changed.min() >= 4 and changed[:, 0].max() < 20
+
+
+def test_draw_bounding_boxes_errors():
+    image = ember.zeros(3, 5, 5, dtype=ember.uint8)
+    with pytest.raises(ValueError, match="Pass individual images, not batches"):
+        draw_bounding_boxes(image[None], ember.tensor([[0, 0, 1, 1]]))
+    with pytest.raises(ValueError, match=r"Boxes need to be in \(xmin, ymin, xmax, ymax\) format"):
+        draw_bounding_boxes(image, ember.tensor([[3, 0, 1, 1]]))
+    with pytest.raises(ValueError, match=r"Number of boxes \(1\) and labels \(2\) mismatch"):
+        draw_bounding_boxes(image, ember.tensor([[0, 0, 1, 1]]), labels=["a", "b"])
+    with pytest.raises(ValueError, match="The image dtype must be uint8 or float"):
+        draw_bounding_boxes(image.long(), ember.tensor([[0, 0, 1, 1]]))
+    with pytest.warns(UserWarning, match="boxes doesn't contain any box"):
+        assert draw_bounding_boxes(image, ember.zeros(0, 4)) is image

@@ -5,6 +5,7 @@ numpy array inside them.
 """
 import math
 import numbers
+import warnings
 
 import numpy as np
 from PIL import Image
@@ -220,6 +221,9 @@ def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None, a
         return img
     if isinstance(img, Tensor):
         return _resize_tensor(img, output_size, interpolation.value, antialias)
+    if antialias is False:
+        warnings.warn("Anti-alias option is always applied for PIL Image input. Argument antialias is ignored.",
+                      stacklevel=2)
     return F_pil.resize(img, output_size, pil_code(interpolation))
 
 
@@ -250,6 +254,10 @@ def pad(img, padding, fill=0, padding_mode="constant"):
 
 def crop(img, top, left, height, width):
     """The box at (top, left) of size (height, width); parts outside the image are zeros."""
+    _check_image(img)
+    if isinstance(img, Tensor) and min(top, left) >= 0 and top + height <= img.shape[-2] and \
+            left + width <= img.shape[-1]:
+        return img[..., top:top + height, left:left + width]  # a view, as torchvision's slice
     return _apply(img, F_pil.crop, F_t.crop, top, left, height, width)
 
 

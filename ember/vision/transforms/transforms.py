@@ -343,78 +343,66 @@ class RandomCrop(Module):
 
 
 class _RandomOp(Module):
-    """Apply a functional transform with probability p; ``_extra`` names the attributes shown in the repr."""
+    """Apply ``_fn(img, *(the _args attributes))`` with probability p; the repr shows the _args and p."""
 
-    _extra = ()
+    _args = ()
 
-    def __init__(self, p=0.5):
+    def __init__(self, p=0.5, **args):
         super().__init__()
+        for name, value in args.items():
+            setattr(self, name, value)
         self.p = p
 
     def forward(self, img):
         return self._op(img) if _coin(self.p) else img
 
+    def _op(self, img):
+        return type(self)._fn(img, *(getattr(self, name) for name in self._args))
+
     def __repr__(self):
-        extra = "".join(f"{name}={getattr(self, name)}," for name in self._extra)
-        return f"{self.__class__.__name__}({extra}p={self.p})"
+        args = "".join(f"{name}={getattr(self, name)}," for name in self._args)
+        return f"{self.__class__.__name__}({args}p={self.p})"
 
 
 class RandomHorizontalFlip(_RandomOp):
-    def _op(self, img):
-        return F.hflip(img)
+    _fn = F.hflip
 
 
 class RandomVerticalFlip(_RandomOp):
-    def _op(self, img):
-        return F.vflip(img)
+    _fn = F.vflip
 
 
 class RandomInvert(_RandomOp):
-    def _op(self, img):
-        return F.invert(img)
+    _fn = F.invert
 
 
 class RandomAutocontrast(_RandomOp):
-    def _op(self, img):
-        return F.autocontrast(img)
+    _fn = F.autocontrast
 
 
 class RandomEqualize(_RandomOp):
-    def _op(self, img):
-        return F.equalize(img)
+    _fn = F.equalize
 
 
 class RandomPosterize(_RandomOp):
-    _extra = ("bits",)
+    _fn, _args = F.posterize, ("bits",)
 
     def __init__(self, bits, p=0.5):
-        super().__init__(p)
-        self.bits = bits
-
-    def _op(self, img):
-        return F.posterize(img, self.bits)
+        super().__init__(p, bits=bits)
 
 
 class RandomSolarize(_RandomOp):
-    _extra = ("threshold",)
+    _fn, _args = F.solarize, ("threshold",)
 
     def __init__(self, threshold, p=0.5):
-        super().__init__(p)
-        self.threshold = threshold
-
-    def _op(self, img):
-        return F.solarize(img, self.threshold)
+        super().__init__(p, threshold=threshold)
 
 
 class RandomAdjustSharpness(_RandomOp):
-    _extra = ("sharpness_factor",)
+    _fn, _args = F.adjust_sharpness, ("sharpness_factor",)
 
     def __init__(self, sharpness_factor, p=0.5):
-        super().__init__(p)
-        self.sharpness_factor = sharpness_factor
-
-    def _op(self, img):
-        return F.adjust_sharpness(img, self.sharpness_factor)
+        super().__init__(p, sharpness_factor=sharpness_factor)
 
 
 class RandomGrayscale(_RandomOp):

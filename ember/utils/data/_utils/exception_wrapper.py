@@ -19,12 +19,13 @@ class ExceptionWrapper:
     def __init__(self, exc_info=None, where="in background"):
         exc_type, exc, tb = exc_info or sys.exc_info()
         self.exc_type = exc_type if _picklable(exc_type) else RuntimeError
+        self.exc_name = exc_type.__name__
         self.exc_msg = "".join(traceback.format_exception(exc_type, exc, tb))
         self.where = where
 
     def reraise(self):
         """Raise the original exception class, its message naming where it was caught and its traceback."""
-        msg = f"Caught {self.exc_type.__name__} {self.where}.\nOriginal {self.exc_msg}"
+        msg = f"Caught {self.exc_name} {self.where}.\nOriginal {self.exc_msg}"
         if self.exc_type is KeyError:
             msg = KeyErrorMessage(msg)
         elif getattr(self.exc_type, "message", None):

@@ -8,7 +8,7 @@ import random
 import numpy
 
 from ....random import manual_seed
-from . import MP_STATUS_CHECK_INTERVAL
+from . import WORKER_POLL_INTERVAL
 from .exception_wrapper import ExceptionWrapper
 from .fetch import create_fetcher
 
@@ -91,8 +91,10 @@ def _worker_loop(iterable, dataset, index_queue, data_queue, done_event, auto_co
         watchdog = _ParentWatchdog()
         while watchdog.is_alive():
             try:
-                r = index_queue.get(timeout=MP_STATUS_CHECK_INTERVAL)
+                r = index_queue.get(timeout=WORKER_POLL_INTERVAL)
             except queue.Empty:
+                if done_event.is_set():
+                    break
                 continue
             if isinstance(r, _ResumeIteration):
                 data_queue.put(pickle.dumps((r, None)))

@@ -1,0 +1,24 @@
+"""Launching: python -m ember.distributed.run, and a failing rank ending the whole job instead of hanging."""
+import time
+
+import pytest
+from mpi_jobs import run_job, run_launched
+
+
+@pytest.mark.mpi
+def test_launcher_starts_ranks_with_torchrun_environment_and_arguments():
+    code, output = run_launched("launched_job.py", 2, "--lr", "0.1")
+    assert code == 0, output
+    for rank in (0, 1):
+        assert f"rank {rank} local {rank} of 2 args ['--lr', '0.1'] __name__ __main__ sum 1.0" in output, output
+
+
+@pytest.mark.mpi
+@pytest.mark.parametrize("run", [run_job, run_launched], ids=["mpiexec", "launcher"])
+def test_a_rank_that_raises_aborts_the_job_with_its_error(run):
+    start = time.monotonic()
+    code, output = run("failing_rank_job.py", 2, timeout=60)
+    assert code != 0
+    assert time.monotonic() - start < 60
+    assert "ValueError: rank 1 failed on purpose" in output, output
+    assert "rank 1 of 2 raised an exception" in output, output
