@@ -20,6 +20,19 @@ def main(argv):
     _set_torchrun_environment(MPI)
     if MPI.COMM_WORLD.Get_size() > 1:
         abort_job_on_uncaught_exception()
+    try:
+        _run_script(argv)
+    except SystemExit as exit:
+        # sys.exit(non-zero) on one rank must end the job too, not leave the others waiting
+        if exit.code not in (None, 0) and MPI.COMM_WORLD.Get_size() > 1:
+            sys.stderr.write(f"ember.distributed: rank {MPI.COMM_WORLD.Get_rank()} exited with {exit.code!r}; "
+                             "aborting the job\n")
+            sys.stderr.flush()
+            MPI.COMM_WORLD.Abort(exit.code if isinstance(exit.code, int) else 1)
+        raise
+
+
+def _run_script(argv):
     as_module = argv[:1] == ["-m"]
     target = argv[1] if as_module else argv[0]
     sys.argv = argv[1:] if as_module else argv

@@ -16,8 +16,11 @@ import math
 
 from ..backend import xp_of
 
-_CHUNK_BYTES = 1 << 22  # columns of one chunk of samples: small enough to stay in cache ...
-_MOST_CHUNKS = 8  # ... unless that takes more chunks: each is a multi-threaded GEMM, slow to start on a busy machine
+# Columns of one chunk of samples: small enough to stay in cache, unless that takes more than _MOST_CHUNKS chunks
+# (each is a multi-threaded GEMM, slow to start on a busy machine), and never above _CHUNK_BYTES_LIMIT.
+_CHUNK_BYTES = 1 << 22
+_MOST_CHUNKS = 4
+_CHUNK_BYTES_LIMIT = 1 << 25
 
 
 def output_size(size, kernel, stride, dilation, padding):
@@ -44,7 +47,8 @@ def _phase_placements(size, padding, stride):
             start = (first + lo) // s
             options.append((r, slice(start, start + len(range(first, n, s))), slice(first, n, s)))
         per_dim.append(options)
-    return [(phase + cells, source) for phase, cells, source in (zip(*combo) for combo in itertools.product(*per_dim))]
+    return [(phase + cells, source)
+            for phase, cells, source in (zip(*combo) for combo in itertools.product(*per_dim))]
 
 
 class _Geometry:
@@ -63,8 +67,9 @@ class _Geometry:
 
     def chunk(self, n, channels, itemsize):
         """Samples per chunk for columns of ``channels`` rows per tap."""
-        fitting = _CHUNK_BYTES // max(1, channels * len(self.shifts) * self.width * itemsize)
-        return max(1, min(n, max(fitting, -(-n // _MOST_CHUNKS))))
+        total = n * channels * len(self.shifts) * self.width * itemsize
+        chunks = max(1, -(-total // _CHUNK_BYTES_LIMIT), min(_MOST_CHUNKS, -(-total // _CHUNK_BYTES)))
+        return max(1, -(-n // chunks))
 
     def crop(self, rows):
         """Wide rows (C, samples, width) -> the (C, samples, *out) view of the real output positions."""
@@ -83,6 +88,11 @@ def _phase_buffer(xp, channels, chunk, geometry, dtype):
     return buffer, buffer[..., :math.prod(geometry.phase_grid)].reshape((channels, chunk) + geometry.phase_grid)
 
 
+def _samples_of(storage, chunk, samples):
+    """The leading part of a chunk's flat ``storage`` that holds ``samples`` of its ``chunk`` samples."""
+    return storage[:storage.size // chunk * samples]
+
+
 def _column_chunks(x, geometry, chunk):
     """(start, stop, columns (C, taps, samples, width)) for each chunk of samples of ``x`` (N, C, *S)."""
     xp = xp_of(x)
@@ -94,7 +104,7 @@ def _column_chunks(x, geometry, chunk):
         samples = x[start:stop].swapaxes(0, 1)
         for cells_index, source_index in geometry.placements:
             cells[(slice(None), slice(0, stop - start)) + cells_index] = samples[(slice(None),) * 2 + source_index]
-        cols = storage[:storage.size // chunk * (stop - start)].reshape(c, -1, stop - start, geometry.width)
+        cols = _samples_of(storage, chunk, stop - start).reshape(c, -1, stop - start, geometry.width)
         for t, shift in enumerate(geometry.shifts):
             cols[:, t] = buffer[:, :stop - start, shift:shift + geometry.width]
         yield start, stop, cols
@@ -120,7 +130,7 @@ def conv(x, weight, stride, padding, dilation, groups):
     chunk = geometry.chunk(x.shape[0], x.shape[1], x.itemsize)
     storage = xp.empty(c_out * chunk * geometry.width, x.dtype)
     for start, stop, cols in _column_chunks(x, geometry, chunk):
-        rows = storage[:c_out * (stop - start) * geometry.width].reshape(groups, c_out // groups, -1)
+        rows = _samples_of(storage, chunk, stop - start).reshape(groups, c_out // groups, -1)
         xp.matmul(grouped, cols.reshape(groups, grouped.shape[2], -1), out=rows)
         y[start:stop] = geometry.crop(rows.reshape(c_out, stop - start, -1)).swapaxes(0, 1)
     return y
@@ -149,7 +159,7 @@ def conv_input_grad(grad, weight, size, stride, padding, dilation, groups):
     x = xp.empty((grad.shape[0], c_in) + tuple(size), grad.dtype)
     storage = xp.empty(c_in * len(geometry.shifts) * chunk * geometry.width, grad.dtype)
     for start, stop, rows in _wide_chunks(grad, geometry, chunk):
-        cols = storage[:storage.size // chunk * (stop - start)]
+        cols = _samples_of(storage, chunk, stop - start)
         xp.matmul(spread, rows.reshape(groups, c_out // groups, -1), out=cols.reshape(groups, spread.shape[1], -1))
         cols = cols.reshape(c_in, -1, stop - start, geometry.width)
         buffer[:, :stop - start] = 0

@@ -10,6 +10,9 @@ import numpy as np
 # per gate: the pre-activation factor, then the affine map taking tanh to the activation
 _PRE_SCALE = np.array([0.5, 0.5, 1.0, 0.5])
 _POST_SHIFT = np.array([0.5, 0.5, 0.0, 0.5])
+# multiply-adds of a GEMM that OpenBLAS runs on one thread, and of a product small enough to be split into such
+_SERIAL_GEMM_WORK = 1 << 19
+_SPLIT_GEMM_WORK = 1 << 22
 
 
 def lstm_forward(x_proj, h0, c0, w_hh, b_hh, reverse):
@@ -35,7 +38,7 @@ def lstm_forward(x_proj, h0, c0, w_hh, b_hh, reverse):
     hs[before(order[0])], cs[before(order[0])] = h0, c0
     for t in order:
         step = gates[t]
-        np.matmul(hs[before(t)], w_scaled_t, out=recurrent)
+        _matmul_into(hs[before(t)], w_scaled_t, recurrent)
         step += recurrent.reshape(batch, 4, hidden)
         np.tanh(step, out=step)
         step *= post_scale
@@ -47,6 +50,19 @@ def lstm_forward(x_proj, h0, c0, w_hh, b_hh, reverse):
         np.tanh(c, out=tanh_cs[t])
         np.multiply(step[:, 3], tanh_cs[t], out=hs[after(t)])
     return gates, hs, cs, tanh_cs
+
+
+def _matmul_into(a, b, out):
+    """``a @ b`` into ``out``. A step's small product goes in row blocks that OpenBLAS runs on one thread each: its
+    threads synchronise on every call, which costs milliseconds per step when other processes keep the cores busy
+    (and the blocks are no slower on idle cores)."""
+    work = a.shape[1] * b.shape[1]
+    if a.shape[0] * work > _SPLIT_GEMM_WORK or work > _SERIAL_GEMM_WORK:
+        np.matmul(a, b, out=out)
+        return
+    rows = _SERIAL_GEMM_WORK // work
+    for start in range(0, a.shape[0], rows):
+        np.matmul(a[start:start + rows], b, out=out[start:start + rows])
 
 
 def _step_order(steps, reverse):
@@ -90,7 +106,7 @@ def lstm_backward(grad_out, grad_h, grad_c, gates, hs, cs, tanh_cs, w_hh, revers
         step = grad_pre[t]
         step[:, :3] *= total_c[:, None, :]
         step[:, 3] *= dh
-        np.matmul(step.reshape(batch, 4 * hidden), w_hh, out=dh)
+        _matmul_into(step.reshape(batch, 4 * hidden), w_hh, dh)
         np.multiply(total_c, forget[t], out=dc)
     flat = grad_pre.reshape(steps * batch, 4 * hidden)
     h_prev = (hs[1:] if reverse else hs[:-1]).reshape(steps * batch, hidden)

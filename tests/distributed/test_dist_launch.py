@@ -22,3 +22,10 @@ def test_a_rank_that_raises_aborts_the_job_with_its_error(run):
     assert time.monotonic() - start < 60
     assert "ValueError: rank 1 failed on purpose" in output, output
     assert "rank 1 of 2 raised an exception" in output, output
+
+
+@pytest.mark.mpi
+def test_a_rank_that_exits_non_zero_under_the_launcher_aborts_the_job():
+    code, output = run_launched("failing_rank_job.py", 2, "exit", timeout=60)
+    assert code == 3, output
+    assert "rank 1 exited with 3; aborting the job" in output, output

@@ -9,6 +9,7 @@ import pytest
 import torch
 
 import ember
+import ember.distributed
 from module_oracle import check_module, copy_state
 from oracle import assert_same, check_error
 
@@ -195,3 +196,13 @@ def test_convert_sync_batchnorm_replaces_every_batch_norm_and_shares_its_state()
     assert not e_sync[1].training and e_sync[2][0].process_group == "group"
     x = RNG.standard_normal((2, 1, 4, 4)).astype(np.float32)
     assert_same(e_sync[:2](ember.from_numpy(x)), t_sync[:2](torch.from_numpy(x)))
+
+
+def test_sync_batch_norm_refuses_cpu_tensors_in_training_under_a_process_group(monkeypatch):
+    """As torch: with a process group initialized, training on a CPU tensor raises; eval still normalizes."""
+    monkeypatch.setattr(ember.distributed, "is_initialized", lambda: True)
+    module = ember.nn.SyncBatchNorm(3)
+    x = ember.randn(4, 3)
+    with pytest.raises(ValueError, match="SyncBatchNorm expected input tensor to be on GPU or XPU or privateuseone"):
+        module(x)
+    assert module.eval()(x).shape == (4, 3)

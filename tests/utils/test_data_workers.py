@@ -50,6 +50,11 @@ def test_order_preserved_without_batching():
                         if lib is ember else torch.utils.data.DataLoader(SlowSquares(), batch_size=None))
 
 
+def test_in_order_false_may_reorder_but_loses_nothing():
+    batches = [b[0].tolist() for b in DataLoader(SlowSquares(), batch_size=3, num_workers=2, in_order=False)]
+    assert sorted(batches) == [[0, 1, 4], [9, 16, 25], [36, 49, 64]]
+
+
 def test_worker_info_and_worker_init_fn():
     def init(worker_id):
         info = ember.utils.data.get_worker_info()

@@ -1,4 +1,5 @@
-"""BatchNorm1d/2d/3d and their common base with InstanceNorm, with torch's parameters, buffers and repr."""
+"""BatchNorm1d/2d/3d, their lazy forms and SyncBatchNorm, and the common base with InstanceNorm, with torch's
+parameters, buffers and repr."""
 from ... import dtypes
 from ...creation import ones, tensor, zeros
 from .. import functional as F
@@ -114,7 +115,9 @@ class _BatchNorm(_NormBase):
 
     def forward(self, input):
         self._check_input_dim(input)
-        momentum = self._momentum_for_this_step()
+        return self._normalize(input, self._momentum_for_this_step())
+
+    def _normalize(self, input, momentum):
         use_batch_stats = self.training or (self.running_mean is None and self.running_var is None)
         track = not self.training or self.track_running_stats
         return F.batch_norm(input, self.running_mean if track else None, self.running_var if track else None,
@@ -145,8 +148,9 @@ LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d = (
 
 
 class SyncBatchNorm(_BatchNorm):
-    """Batch norm whose statistics would be reduced across processes; with no process group initialized (ember
-    has no distributed backend) it normalizes over the local batch, as torch does then."""
+    """Batch norm whose statistics torch reduces across the processes of a group, on GPUs only: with no process
+    group initialized (or in eval) it is batch norm over the local batch; training under an initialized group
+    raises torch's error for CPU tensors."""
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
                  process_group=None, device=None, dtype=None, *, bias=True):
@@ -158,6 +162,12 @@ class SyncBatchNorm(_BatchNorm):
             raise ValueError(f"expected at least 2D input (got {input.dim()}D input)")
         if input.shape[1] == 0:
             raise ValueError("SyncBatchNorm number of input channels should be non-zero")
+
+    def _normalize(self, input, momentum):
+        if self.training and _process_group_initialized():
+            # torch syncs only GPU (or XPU) tensors and refuses CPU ones; ember's are all on the CPU
+            raise ValueError("SyncBatchNorm expected input tensor to be on GPU or XPU or privateuseone")
+        return super()._normalize(input, momentum)
 
     @classmethod
     def convert_sync_batchnorm(cls, module, process_group=None):
@@ -176,3 +186,8 @@ class SyncBatchNorm(_BatchNorm):
         for name, child in module.named_children():
             converted.add_module(name, cls.convert_sync_batchnorm(child, process_group))
         return converted
+
+
+def _process_group_initialized():
+    from ... import distributed
+    return distributed.is_available() and distributed.is_initialized()

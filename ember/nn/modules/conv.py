@@ -1,4 +1,5 @@
-"""Conv1d/2d/3d, ConvTranspose1d/2d/3d, Unfold and Fold, with torch's parameter names, shapes, init and repr."""
+"""Conv1d/2d/3d, ConvTranspose1d/2d/3d (and their lazy forms), Unfold and Fold, with torch's parameter names,
+shapes, init and repr."""
 from ...creation import empty
 from .. import functional as F
 from ..functional.conv import expand, same_padding

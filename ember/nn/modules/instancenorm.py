@@ -1,4 +1,5 @@
-"""InstanceNorm1d/2d/3d: each sample's channels normalized on their own, with torch's defaults and checks."""
+"""InstanceNorm1d/2d/3d (and lazy forms): each sample's channels normalized on their own, with torch's defaults and
+checks."""
 import warnings
 
 from .. import functional as F

@@ -1,4 +1,4 @@
-"""Identity, Linear and Bilinear, with torch's parameter names, default initialisation and repr."""
+"""Identity, Linear, LazyLinear and Bilinear, with torch's parameter names, default initialisation and repr."""
 import math
 
 from ...creation import empty

@@ -72,6 +72,18 @@ def _pickled(idx, data, worker_id):
         return pickle.dumps((idx, ExceptionWrapper(where=f"in DataLoader worker process {worker_id}")))
 
 
+def _fetch(fetcher, index, iterable, worker_id):
+    """The batch at ``index``; else the exception it raised, wrapped; or the end marker of an iterable dataset."""
+    try:
+        return fetcher.fetch(index)
+    except StopIteration:
+        if iterable:
+            return _IterableDatasetStopIteration(worker_id)
+        return ExceptionWrapper(where=f"in DataLoader worker process {worker_id}")
+    except Exception:  # noqa: BLE001 - re-raised in the main process
+        return ExceptionWrapper(where=f"in DataLoader worker process {worker_id}")
+
+
 def _worker_loop(iterable, dataset, index_queue, data_queue, done_event, auto_collation, collate_fn, drop_last,
                  base_seed, init_fn, worker_id, num_workers):
     """Fetch the batches whose indices arrive on ``index_queue``; put ``(task id, batch)`` on ``data_queue``."""
@@ -79,14 +91,13 @@ def _worker_loop(iterable, dataset, index_queue, data_queue, done_event, auto_co
     try:
         seed = _seed_worker(base_seed, worker_id)
         _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset)
-        where = f"in DataLoader worker process {worker_id}"
         init_error = None
         try:
             if init_fn is not None:
                 init_fn(worker_id)
             fetcher = create_fetcher(iterable, dataset, auto_collation, collate_fn, drop_last)
         except Exception:  # noqa: BLE001 - reported for every task, re-raised in the main process
-            init_error = ExceptionWrapper(where=where)
+            init_error = ExceptionWrapper(where=f"in DataLoader worker process {worker_id}")
         iteration_end = False
         watchdog = _ParentWatchdog()
         while watchdog.is_alive():
@@ -107,18 +118,8 @@ def _worker_loop(iterable, dataset, index_queue, data_queue, done_event, auto_co
             if done_event.is_set() or iteration_end:
                 continue
             idx, index = r
-            if init_error is not None:
-                data = init_error
-            else:
-                try:
-                    data = fetcher.fetch(index)
-                except StopIteration:
-                    if not iterable:
-                        data = ExceptionWrapper(where=where)
-                    else:
-                        data, iteration_end = _IterableDatasetStopIteration(worker_id), True
-                except Exception:  # noqa: BLE001 - re-raised in the main process
-                    data = ExceptionWrapper(where=where)
+            data = init_error or _fetch(fetcher, index, iterable, worker_id)
+            iteration_end = isinstance(data, _IterableDatasetStopIteration)
             data_queue.put(_pickled(idx, data, worker_id))
             del data, idx, index, r
     except KeyboardInterrupt:
