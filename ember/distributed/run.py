@@ -1,7 +1,8 @@
 """``python -m ember.distributed.run -n 4 train.py [args]``: start the script on N processes through mpiexec.
 
-A thin wrapper over the mpiexec of the MPI that mpi4py uses (the ``mpich`` wheel's, next to the Python
-executable, or the first on PATH). Each rank gets torchrun's environment (RANK, WORLD_SIZE, LOCAL_RANK,
+A thin wrapper over the (MPICH / Hydra style) mpiexec of the MPI that mpi4py uses (the ``mpich`` wheel's, next
+to the Python executable, or the first on PATH). With ``--hosts a,b`` or ``--hostfile F``, ``-n`` is the number
+of processes per host. Each rank gets torchrun's environment (RANK, WORLD_SIZE, LOCAL_RANK,
 LOCAL_WORLD_SIZE) and an uncaught exception on any rank aborts the whole job.
 """
 import argparse
@@ -35,15 +36,27 @@ def _parser():
     return parser
 
 
+def _hosts(opts):
+    """The host names of --hosts, or of the --hostfile lines (``host`` or ``host:slots``, # comments)."""
+    if opts.hosts:
+        return opts.hosts.split(",")
+    if opts.hostfile:
+        with open(opts.hostfile) as f:
+            return [line.split("#")[0].strip() for line in f if line.split("#")[0].strip()]
+    return []
+
+
 def mpiexec_command(argv):
     """The mpiexec command line that runs the script of ``argv`` on every rank."""
     opts = _parser().parse_args(argv)
-    hosts = opts.hosts.split(",") if opts.hosts else []
+    hosts = _hosts(opts)
     command = [opts.mpiexec or find_mpiexec(), "-n", str(opts.nproc * max(len(hosts), 1))]
-    if hosts:
-        command += ["-hosts", opts.hosts, "-ppn", str(opts.nproc)]
+    if opts.hosts:
+        command += ["-hosts", opts.hosts]
     if opts.hostfile:
-        command += ["-f", opts.hostfile, "-ppn", str(opts.nproc)]
+        command += ["-f", opts.hostfile]
+    if hosts:
+        command += ["-ppn", str(opts.nproc)]
     rank_main = [sys.executable, "-m", "ember.distributed._rank_main"]
     return command + rank_main + (["-m"] if opts.module else []) + [opts.script] + opts.args
 

@@ -1,7 +1,9 @@
 """Pooling and resampling on raw arrays over the trailing ``len(kernel)`` (spatial) dims.
 
 Max pooling keeps a running maximum over the kernel offsets, each offset a strided view of the input
-(or a gathered one, for adaptive windows); its gradient is one bincount scatter of flat per-plane indices.
+(or a gathered one, for adaptive windows); windows that tile the input (stride == kernel, the common 2x2)
+are reduced one window axis at a time on a reshaped view instead. Its gradient places each output gradient
+at its flat per-plane index: one assignment when windows are disjoint, else one bincount scatter.
 Average pooling, adaptive average pooling and interpolation are linear and separable: one (out, in)
 matrix per spatial dim, applied dim after dim by gathering each row's few nonzero taps; their gradients
 apply the transposed matrices.

@@ -159,19 +159,19 @@ class LSTMLayer(Op):
 
     @staticmethod
     def forward(ctx, x_proj, h0, c0, w_hh, b_hh, reverse):
-        state = kernels.lstm_forward(x_proj.reshape(-1, *h0.shape[:1], x_proj.shape[1]), h0, c0, w_hh, b_hh,
-                                     reverse)
+        state = kernels.lstm_forward(x_proj.reshape(-1, h0.shape[0], x_proj.shape[1]), h0, c0, w_hh, b_hh, reverse)
         if ctx.needs_input_grad:  # recorded (the shared no-grad ctx would keep the state alive)
             ctx.state, ctx.reverse = state, reverse
             ctx.save_for_backward(x_proj, h0, c0, w_hh, b_hh)
         out, h_n, c_n = kernels.state_outputs(state[1], state[2], reverse)
+        # copies: the state buffers stay private to backward, whatever the caller does to the outputs in place
         return out.reshape(-1, h0.shape[1]).copy(), h_n.copy(), c_n.copy()
 
     @staticmethod
     def backward(ctx, grad_out, grad_h, grad_c):
         if STATE.enabled:
             return _recorded_layer_grads(ctx, grad_out, grad_h, grad_c)
-        x_proj, h0, c0, w_hh, b_hh = ctx.saved_tensors
+        w_hh = ctx.saved_tensors[3]
         gates = ctx.state[0]
         grad_out = grad_out._array.reshape(gates.shape[0], gates.shape[1], -1)
         grads = kernels.lstm_backward(grad_out, grad_h._array, grad_c._array, *ctx.state, w_hh._array, ctx.reverse)

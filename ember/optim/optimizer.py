@@ -69,6 +69,12 @@ def _with_step_hooks(step):
     return hooked_step
 
 
+def _check_capturable(params):
+    """``capturable=True`` (for CUDA graphs) needs every parameter on the GPU, as in PyTorch."""
+    if any(p.device.type != "cuda" for p in params):
+        raise AssertionError("If capturable=True, params and state_steps must be on supported devices: ['cuda'].")
+
+
 def _cast_state(param, value, key=None):
     """A loaded state value made the optimizer's own: tensors copied (floating ones to the parameter's dtype,
     except ``step``), containers rebuilt."""
@@ -231,6 +237,8 @@ class Optimizer:
         for group in self.param_groups:
             params = [p for p in group["params"] if p._grad is not None]
             if params:
+                if group.get("capturable"):
+                    _check_capturable(params)
                 self._step_group(group, params)
         return loss
 

@@ -272,6 +272,18 @@ def test_invalid_learning_rate(name):
     assert _error(lambda: getattr(ember.optim, name)([ember.nn.Parameter(ember.ones(2))], lr=-0.5)) == expected
 
 
+@pytest.mark.parametrize("name", ["Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Adadelta", "RMSprop", "Rprop",
+                                  "ASGD"])
+def test_capturable_needs_parameters_on_the_gpu(name):
+    def run(lib):
+        p = lib.nn.Parameter(lib.ones(2))
+        p.grad = lib.ones(2)
+        getattr(lib.optim, name)([p], capturable=True).step()
+    for lib in (torch, ember):
+        with pytest.raises(AssertionError, match="If capturable=True, params"):
+            run(lib)
+
+
 def _two_groups_sharing(lib):
     p = lib.nn.Parameter(lib.ones(2))
     return lib.optim.SGD([{"params": [p]}, {"params": [p, lib.nn.Parameter(lib.ones(1))]}], lr=0.1)
