@@ -2,11 +2,14 @@
 and rotation, numpy normalisation), read in the main process (num_workers=0) and by 2 worker processes.
 
 Prints the best epoch time of each over a few alternating rounds and the speedup of 2 workers; then the same for
-torch.utils.data.DataLoader on the same dataset, measured in its own process.
+torch.utils.data.DataLoader on the same dataset, measured in its own process; then the ceiling: how much faster two
+plain processes (multiprocessing.Pool(2)) read the dataset than one, on this machine at this moment (on a machine
+that other jobs keep busy, two processes may get no more CPU than one).
 
     python bench/dataloader.py
 """
 import json
+import multiprocessing
 import subprocess
 import sys
 import time
@@ -56,6 +59,30 @@ def measure(lib_name):
     return best
 
 
+_POOL_DATASET = []  # set before the pool forks, so that its processes share it
+
+
+def _read_items(bounds):
+    for i in range(*bounds):
+        _POOL_DATASET[0][i]
+
+
+def pool_speedup():
+    """Best time to read every item in one process over best time in two (a Pool of 2, half the items each)."""
+    _POOL_DATASET.append(Photos(ITEMS))
+    half = ITEMS // 2
+    one, two = float("inf"), float("inf")
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        for _ in range(ROUNDS):
+            start = time.perf_counter()
+            _read_items((0, ITEMS))
+            one = min(one, time.perf_counter() - start)
+            start = time.perf_counter()
+            pool.map(_read_items, [(0, half), (half, ITEMS)])
+            two = min(two, time.perf_counter() - start)
+    return one / two
+
+
 def report(name, best):
     print(f"{name:6s} one epoch of {ITEMS} items: num_workers=0 {best[0] * 1e3:7.1f} ms, num_workers=2 "
           f"{best[2] * 1e3:7.1f} ms, speedup {best[0] / best[2]:.2f}x")
@@ -73,6 +100,7 @@ def main():
     report("torch", torch_best)
     print(f"ember / torch epoch time: num_workers=0 {ember_best[0] / torch_best[0]:.2f}, "
           f"num_workers=2 {ember_best[2] / torch_best[2]:.2f}")
+    print(f"ceiling: two plain processes read the dataset {pool_speedup():.2f}x as fast as one")
 
 
 if __name__ == "__main__":
