@@ -1,12 +1,15 @@
 """ember.utils.summary prints what torchsummary prints for the same model (torchsummary on torch is the oracle)."""
 import contextlib
 import io
+import sys
+from pathlib import Path
 
 import numpy as np
 import torch
 import torchsummary
 
 import ember
+import ember.vision
 from ember.utils.model_summary import summary
 
 LENET = """
@@ -67,3 +70,13 @@ def test_lstm_counts_all_its_parameters():
     (row,) = data["layers"].values()
     assert row["nb_params"] == sum(p.numel() for p in ember.nn.LSTM(4, 8).parameters()) == 4 * 8 * (4 + 8 + 2)
     assert row["output_shape"] == [[-1, 5, 8], [[-1, 2, 8], [-1, 2, 8]]]
+
+
+def test_resnet18_table_as_torchsummary():
+    sys.path.insert(0, str(Path(__file__).parents[1] / "vision"))
+    from test_models import TorchBasicBlock, TorchResNet
+    expected, _ = printed(torchsummary.summary, TorchResNet(TorchBasicBlock, [2, 2, 2, 2]), (3, 64, 64),
+                          device="cpu")
+    got, data = printed(summary, ember.vision.models.resnet18(), (3, 64, 64))
+    assert got == expected
+    assert data["total_params"] == 11_689_512
