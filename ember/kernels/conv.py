@@ -16,10 +16,10 @@ import math
 
 from ..backend import xp_of
 
-# Columns of one chunk of samples: small enough to stay in cache, unless that takes more than _MOST_CHUNKS chunks
-# (each is a multi-threaded GEMM, slow to start on a busy machine), and never above _CHUNK_BYTES_LIMIT.
+# Columns of one chunk of samples: small enough to stay in cache, unless the GEMM of a chunk would then have fewer
+# than _LEAST_GEMM_COLUMNS columns (a short GEMM is slow), and never above _CHUNK_BYTES_LIMIT.
 _CHUNK_BYTES = 1 << 22
-_MOST_CHUNKS = 4
+_LEAST_GEMM_COLUMNS = 2048
 _CHUNK_BYTES_LIMIT = 1 << 25
 
 
@@ -67,9 +67,10 @@ class _Geometry:
 
     def chunk(self, n, channels, itemsize):
         """Samples per chunk for columns of ``channels`` rows per tap."""
-        total = n * channels * len(self.shifts) * self.width * itemsize
-        chunks = max(1, -(-total // _CHUNK_BYTES_LIMIT), min(_MOST_CHUNKS, -(-total // _CHUNK_BYTES)))
-        return max(1, -(-n // chunks))
+        sample = channels * len(self.shifts) * self.width * itemsize
+        most = max(1, min(max(_CHUNK_BYTES // sample, -(-_LEAST_GEMM_COLUMNS // self.width)),
+                          _CHUNK_BYTES_LIMIT // sample))
+        return max(1, -(-n // max(1, -(-n // most))))  # as even as chunks of at most ``most`` samples can be
 
     def crop(self, rows):
         """Wide rows (C, samples, width) -> the (C, samples, *out) view of the real output positions."""

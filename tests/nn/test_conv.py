@@ -255,7 +255,7 @@ def test_conv_transpose_errors(kernel, kwargs, shape):
                 randn(2, 2, kernel, kernel))
 
 
-@pytest.mark.parametrize("chunk_bytes, most_chunks", [(1, 8), (4000, 8), (1, 2)])
+@pytest.mark.parametrize("chunk_bytes, least_columns", [(1, 1), (4000, 1), (1, 100)])
 @pytest.mark.parametrize("fn, x_shape, w_shape, kwargs", [
     ("conv2d", (5, 4, 9, 8), (6, 4, 3, 3), {"padding": 1}),                                    # stride 1
     ("conv2d", (5, 4, 9, 8), (6, 2, 3, 2), {"stride": (2, 3), "padding": (1, 0), "groups": 2}),
@@ -267,11 +267,11 @@ def test_conv_transpose_errors(kernel, kwargs, shape):
     ("conv_transpose1d", (5, 2, 6), (2, 3, 3), {"stride": 2, "dilation": 3, "output_padding": 1}),
     ("conv_transpose3d", (5, 2, 3, 4, 3), (2, 2, 2, 3, 2), {"stride": (2, 1, 3), "padding": (0, 1, 1)}),
 ])
-def test_conv_in_chunks_of_samples_matches_torch(monkeypatch, chunk_bytes, most_chunks, fn, x_shape, w_shape,
+def test_conv_in_chunks_of_samples_matches_torch(monkeypatch, chunk_bytes, least_columns, fn, x_shape, w_shape,
                                                  kwargs):
     """Few samples per chunk of columns (one, or some with a shorter last chunk) give the same results."""
     monkeypatch.setattr(ember.kernels.conv, "_CHUNK_BYTES", chunk_bytes)
-    monkeypatch.setattr(ember.kernels.conv, "_MOST_CHUNKS", most_chunks)
+    monkeypatch.setattr(ember.kernels.conv, "_LEAST_GEMM_COLUMNS", least_columns)
     check(lambda lib, x, w: getattr(lib.nn.functional, fn)(x, w, **kwargs), randn(*x_shape), randn(*w_shape))
 
 
@@ -279,7 +279,7 @@ def test_conv_in_chunks_of_samples_matches_torch(monkeypatch, chunk_bytes, most_
 def test_conv_columns_are_built_in_chunks_and_not_kept(monkeypatch):
     """Peak memory of a forward + backward stays a few times the input's, far below the full columns' (9x)."""
     monkeypatch.setattr(ember.kernels.conv, "_CHUNK_BYTES", 1 << 16)
-    monkeypatch.setattr(ember.kernels.conv, "_MOST_CHUNKS", 16)
+    monkeypatch.setattr(ember.kernels.conv, "_LEAST_GEMM_COLUMNS", 1)
     x = ember.randn(16, 8, 32, 32, requires_grad=True)
     w = ember.randn(8, 8, 3, 3, requires_grad=True)
     tracemalloc.start()
