@@ -17,9 +17,10 @@ import math
 from ..backend import xp_of
 
 # Columns of one chunk of samples: small enough to stay in cache, unless the GEMM of a chunk would then have fewer
-# than _LEAST_GEMM_COLUMNS columns (a short GEMM is slow), and never above _CHUNK_BYTES_LIMIT.
+# than _LEAST_GEMM_COLUMNS columns (a short GEMM is slow, and each multi-threaded GEMM waits long for its threads
+# on a busy machine), and never above _CHUNK_BYTES_LIMIT.
 _CHUNK_BYTES = 1 << 22
-_LEAST_GEMM_COLUMNS = 2048
+_LEAST_GEMM_COLUMNS = 8192
 _CHUNK_BYTES_LIMIT = 1 << 25
 
 
