@@ -4,7 +4,7 @@ import runpy
 import sys
 
 from ._mpi import mpi
-from .process_group import abort_job_on_uncaught_exception
+from .process_group import abort_job, abort_job_on_uncaught_exception
 
 
 def _set_torchrun_environment(MPI):
@@ -27,8 +27,7 @@ def main(argv):
         if exit.code not in (None, 0) and MPI.COMM_WORLD.Get_size() > 1:
             sys.stderr.write(f"ember.distributed: rank {MPI.COMM_WORLD.Get_rank()} exited with {exit.code!r}; "
                              "aborting the job\n")
-            sys.stderr.flush()
-            MPI.COMM_WORLD.Abort(exit.code if isinstance(exit.code, int) else 1)
+            abort_job(exit.code if isinstance(exit.code, int) else 1)
         raise
 
 

@@ -1,5 +1,6 @@
 """Process groups over MPI communicators: init_process_group, new_group, ranks and sizes, as torch.distributed."""
 import sys
+import time
 import warnings
 
 from ._mpi import mpi
@@ -149,9 +150,15 @@ def abort_job_on_uncaught_exception():
         sys.stderr.write(f"ember.distributed: rank {world.Get_rank()} of {world.Get_size()} raised an "
                          f"exception; aborting the job\n")
         previous(kind, value, traceback)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        world.Abort(1)
+        abort_job(1)
 
     hook._ember_aborts = True
     sys.excepthook = hook
+
+
+def abort_job(code):
+    """End every rank with exit status ``code`` once this rank's output has reached mpiexec."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    time.sleep(0.5)  # MPI_Abort kills the job at once; mpiexec must first have relayed the last lines
+    mpi().COMM_WORLD.Abort(code)
