@@ -12,7 +12,9 @@ from .dims import wrap_dim
 
 def infer_shape(shape, numel, op="view"):
     """Resolve one -1 in ``shape`` for ``numel`` elements; RuntimeError like PyTorch when impossible."""
-    shape = tuple(int(s) for s in shape)
+    shape = tuple(map(int, shape))
+    if shape and min(shape) >= 0 and math.prod(shape) == numel:
+        return shape
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
     known = 1
@@ -38,6 +40,8 @@ class View(Op):
     def forward(ctx, a, shape):
         ctx.shape = a.shape
         shape = infer_shape(shape, a.size)
+        if type(a) is numpy.ndarray and a.flags.c_contiguous:
+            return a.reshape(shape)  # always a view of a contiguous array
         try:
             return numpy.reshape(a, shape, copy=False) if type(a) is numpy.ndarray else a.view().reshape(shape)
         except ValueError:
