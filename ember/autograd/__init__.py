@@ -25,7 +25,7 @@ def _root_grads(tensors, grads):
         if g is None:
             if t._array.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = _wrap(xp_of(t._array).ones(t._array.shape, t._array.dtype))
+            g = _wrap(xp_of(t._array).array(1, t._array.dtype).reshape(t._array.shape))
         elif not isinstance(g, Tensor):
             g = _wrap(xp_of(t._array).full_like(t._array, g))
         elif g.shape != t.shape:

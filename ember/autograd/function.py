@@ -1,5 +1,4 @@
 """Function: one class per op, forward on arrays and backward in Tensor ops; also the base of user ops."""
-from ..backend import ndarray
 from .grad_mode import STATE
 from .node import _SAVED_CONST, _SAVED_INPUT, _SAVED_OUTPUT, Node, _NullCtx
 
@@ -71,7 +70,7 @@ def _apply(cls, args, n):
     if not cls._unwrap:
         return _apply_user_forward(cls, _NULL_CTX, args, len(args) if n is None else n)[0]
     out = cls.forward(_NULL_CTX, *arrays)
-    return _wrap(out) if type(out) is ndarray else _wrap_outputs(out, True)
+    return _wrap_outputs(out, True) if isinstance(out, tuple) else _wrap(out)
 
 
 def _apply_recorded(cls, args, n):
@@ -98,10 +97,12 @@ def _apply_recorded(cls, args, n):
             out = cls.forward(ctx, *fargs, *[a._array if isinstance(a, Tensor) else a for a in args[n:]])
         else:
             out = cls.forward(ctx, *fargs)
-        if type(out) is ndarray:
-            outputs = _wrap(out, True, ctx) if out.dtype.kind == "f" else _wrap(out)
-        else:
+        if isinstance(out, tuple):
             outputs = _wrap_outputs(out, True, ctx)
+        else:
+            outputs = _wrap(out)
+            if outputs._array.dtype.kind == "f":
+                outputs._requires_grad, outputs._grad_fn = True, ctx
     else:
         outputs, fargs = _apply_user_forward(cls, ctx, args, n)
         out = outputs
