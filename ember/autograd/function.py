@@ -1,4 +1,5 @@
 """Function: one class per op, forward on arrays and backward in Tensor ops; also the base of user ops."""
+from . import node as _node
 from .grad_mode import STATE
 from .node import _SAVED_CONST, _SAVED_INPUT, _SAVED_OUTPUT, Node, _NullCtx
 
@@ -9,6 +10,7 @@ Tensor = _wrap = None  # bound by ember.tensor once Tensor exists (it imports th
 def bind_tensor(tensor_cls, wrap):
     global Tensor, _wrap
     Tensor, _wrap = tensor_cls, wrap
+    _node._wrap = wrap
 
 
 class Function:
