@@ -239,7 +239,7 @@ def _basic_key(key, shape):
             name = "SelectBackward0"
         elif type(k) is slice and (k.start is None or type(k.start) is int) and \
                 (k.stop is None or type(k.stop) is int) and (k.step is None or (type(k.step) is int and k.step > 0)):
-            if k != _ALL:
+            if k != _ALL or k is key:  # torch slices even for a lone full slice: t[:] is SliceBackward0
                 name = "SliceBackward0"
         else:
             return None
