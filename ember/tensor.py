@@ -3,6 +3,7 @@ import weakref
 
 import numpy
 
+from . import autograd as _autograd
 from . import dtypes
 from ._tensor_str import format_tensor
 from .autograd import function as _function
@@ -209,7 +210,7 @@ class Tensor:
 
     @property
     def grad_fn(self):
-        if self._base is not None and self._version_counter[0]:
+        if self._base is not None and self._version_counter[0] and self._base[0]._grad_fn is not None:
             _function._refresh_view(self)
         return self._grad_fn
 
@@ -268,8 +269,7 @@ class Tensor:
         return add_hook(self._extras().setdefault("post_acc_hooks", _ordered()), hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self):
         """The same memory and version counter, cut off from the graph."""

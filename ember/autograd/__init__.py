@@ -1,4 +1,5 @@
 """ember.autograd: backward, grad, Function, grad modes and gradient checking."""
+from . import function as _function
 from .function import Function
 from .grad_mode import (detect_anomaly, enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                         no_grad, set_detect_anomaly, set_grad_enabled)
@@ -15,7 +16,7 @@ def _as_tuple(x):
 
 def _root_grads(tensors, grads):
     """The gradient to start from for each root: given, or ones for a scalar (PyTorch's implicit rule)."""
-    from ..tensor import Tensor, _wrap
+    Tensor, _wrap = _function.Tensor, _function._wrap
     grads = grads if grads is not None else (None,) * len(tensors)
     if len(grads) != len(tensors):
         raise RuntimeError(f"got {len(tensors)} tensors and {len(grads)} gradients")
@@ -24,7 +25,7 @@ def _root_grads(tensors, grads):
         if g is None:
             if t._array.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = _wrap(xp_of(t._array).ones_like(t._array))
+            g = _wrap(xp_of(t._array).array(1, t._array.dtype).reshape(t._array.shape))
         elif not isinstance(g, Tensor):
             g = _wrap(xp_of(t._array).full_like(t._array, g))
         elif g.shape != t.shape:

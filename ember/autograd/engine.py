@@ -32,8 +32,11 @@ def _topological_order(roots):
             for child, _ in children:
                 if child is not None and child not in seen:
                     seen.add(child)
-                    stack.append((child, iter(child.next_functions)))
-                    break
+                    edges = child.next_functions
+                    if edges:
+                        stack.append((child, iter(edges)))
+                        break
+                    order.append(child)  # a leaf's accumulator: nothing to walk
             else:
                 stack.pop()
                 order.append(node)
@@ -69,15 +72,17 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None, ac
             grads = buffers.pop(node, None)
             if grads is None or (needed is not None and node not in needed):
                 continue
-            grads = _call_pre_hooks(node, grads)
+            if node._tensor_hooks or node._retained or node._pre_hooks:
+                grads = _call_pre_hooks(node, grads)
+            leaf = isinstance(node, AccumulateGrad)
             if targets:
                 _capture(node, grads, targets, captured)
-                if not accumulate and isinstance(node, AccumulateGrad):
+                if not accumulate and leaf:
                     continue
-            if isinstance(node, AccumulateGrad):
+            if leaf:
                 _accumulate(node.variable, grads[0], create_graph)
-                continue
-            _run_node(node, grads, buffers, retain_graph)
+            else:
+                _run_node(node, grads, buffers, retain_graph)
     finally:
         STATE.enabled = prev
     return captured
@@ -86,7 +91,10 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None, ac
 def _add_to_buffer(buffers, node, nr, grad):
     slots = buffers.get(node)
     if slots is None:
-        slots = buffers[node] = [None] * (len(node._out_meta) if node._multi_output else 1)
+        if not node._multi_output:
+            buffers[node] = [grad]
+            return
+        slots = buffers[node] = [None] * len(node._out_meta)
     slots[nr] = grad if slots[nr] is None else slots[nr] + grad
 
 
@@ -119,8 +127,10 @@ def _capture(node, grads, targets, captured):
 
 
 def _leaf_hooked(variable, grad):
-    if variable._hooks:
-        for hook in tuple(variable._hooks.values()):
+    extra = variable._extra
+    hooks = extra.get("hooks") if extra else None
+    if hooks:
+        for hook in tuple(hooks.values()):
             new = hook(grad)
             if new is not None:
                 grad = new
@@ -137,8 +147,10 @@ def _accumulate(variable, grad, create_graph, hooked=False):
         variable._grad = variable._grad + grad
     else:
         variable._grad._accumulate_(grad)
-    if variable._post_acc_hooks:
-        for hook in tuple(variable._post_acc_hooks.values()):
+    extra = variable._extra
+    post_hooks = extra.get("post_acc_hooks") if extra else None
+    if post_hooks:
+        for hook in tuple(post_hooks.values()):
             hook(variable)
 
 
@@ -147,10 +159,11 @@ def _run_node(node, grads, buffers, retain_graph):
         raise RuntimeError(_FREED)
     if node._multi_output and node._materialize_grads and any(g is None for g in grads):
         grads = _materialize(node, grads)
-    result = node._op.backward(node, *grads)
+    op = node._op
+    result = op.backward(node, *grads)
     if not isinstance(result, tuple):
         result = (result,)
-    if not node._op._unwrap:
+    if not op._unwrap:
         result = _checked_user_grads(node, result)
     if ANOMALY.enabled and ANOMALY.check_nan:
         _check_nan(node, result)
@@ -161,7 +174,11 @@ def _run_node(node, grads, buffers, retain_graph):
                 result = tuple(new)
     for (child, nr), grad in zip(node.next_functions, result):
         if child is not None and grad is not None:
-            _add_to_buffer(buffers, child, nr, grad)
+            slots = buffers.get(child)
+            if slots is None and not child._multi_output:
+                buffers[child] = [grad]
+            else:
+                _add_to_buffer(buffers, child, nr, grad)
     if not retain_graph:
         node._release()
 

@@ -1,5 +1,5 @@
 """Function: one class per op, forward on arrays and backward in Tensor ops; also the base of user ops."""
-from ..backend import ndarray
+from . import node as _node
 from .grad_mode import STATE
 from .node import _SAVED_CONST, _SAVED_INPUT, _SAVED_OUTPUT, Node, _NullCtx
 
@@ -10,6 +10,7 @@ Tensor = _wrap = None  # bound by ember.tensor once Tensor exists (it imports th
 def bind_tensor(tensor_cls, wrap):
     global Tensor, _wrap
     Tensor, _wrap = tensor_cls, wrap
+    _node._wrap = wrap
 
 
 class Function:
@@ -60,47 +61,60 @@ class Op(Function):
 
 
 def _apply(cls, args, n):
-    if n is None:
-        n = len(args)
-    record = False
     arrays = []
-    for i, a in enumerate(args):
+    for a in args:
         if isinstance(a, Tensor):
-            if a._requires_grad and i < n:
-                record = True
+            if a._requires_grad and STATE.enabled and (n is None or len(arrays) < n):
+                return _apply_recorded(cls, args, len(args) if n is None else n)
             arrays.append(a._array)
         else:
             arrays.append(a)
-    if record and STATE.enabled:
-        return _apply_recorded(cls, args, n)
     if not cls._unwrap:
-        return _apply_user_forward(cls, _NULL_CTX, args, n)[0]
+        return _apply_user_forward(cls, _NULL_CTX, args, len(args) if n is None else n)[0]
     out = cls.forward(_NULL_CTX, *arrays)
-    return _wrap(out) if type(out) is ndarray else _wrap_outputs(out, True)
+    return _wrap_outputs(out, True) if isinstance(out, tuple) else _wrap(out)
 
 
 def _apply_recorded(cls, args, n):
     """Run forward and build the backward node: the slow path, only when some input requires grad."""
     inputs = args[:n]
-    needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in inputs)
-    ctx = cls._backward_cls.__new__(cls._backward_cls)
-    ctx.needs_input_grad = needs
-    ctx.next_functions = tuple(_edge(a) if need else (None, 0) for a, need in zip(inputs, needs))
-    if cls._unwrap:
-        fargs = [a._array if isinstance(a, Tensor) else a for a in inputs]
-        out = cls.forward(ctx, *fargs, *[a._array if isinstance(a, Tensor) else a for a in args[n:]])
-        if type(out) is ndarray:
-            differentiable = out.dtype.kind == "f"
-            outputs = _wrap(out, differentiable, ctx if differentiable else None)
+    node_cls = cls._backward_cls
+    ctx = node_cls.__new__(node_cls)
+    needs, edges, fargs = [], [], []
+    for a in inputs:
+        if isinstance(a, Tensor):
+            fargs.append(a._array)
+            if a._requires_grad:
+                needs.append(True)
+                edges.append(_edge(a))
+                continue
         else:
+            fargs.append(a)
+        needs.append(False)
+        edges.append(_NO_EDGE)
+    ctx.needs_input_grad = tuple(needs)
+    ctx.next_functions = tuple(edges)
+    if cls._unwrap:
+        if n < len(args):
+            out = cls.forward(ctx, *fargs, *[a._array if isinstance(a, Tensor) else a for a in args[n:]])
+        else:
+            out = cls.forward(ctx, *fargs)
+        if isinstance(out, tuple):
             outputs = _wrap_outputs(out, True, ctx)
+        else:
+            outputs = _wrap(out)
+            if outputs._array.dtype.kind == "f":
+                outputs._requires_grad, outputs._grad_fn = True, ctx
     else:
         outputs, fargs = _apply_user_forward(cls, ctx, args, n)
         out = outputs
     if ctx._to_save is not None:
-        ctx._saved = tuple(_save(item, inputs, fargs, out, outputs) for item in ctx._to_save)
+        ctx._saved = tuple([_save(item, inputs, fargs, out, outputs) for item in ctx._to_save])
         ctx._to_save = None
     return outputs
+
+
+_NO_EDGE = (None, 0)
 
 
 def _apply_user_forward(cls, ctx, args, n):
@@ -132,14 +146,16 @@ def _own_output(o, inputs, ctx):
 
 
 def _edge(tensor):
-    if tensor._base is not None and tensor._version_counter[0]:
+    base = tensor._base
+    if base is not None and tensor._version_counter[0] and base[0]._grad_fn is not None:
         _refresh_view(tensor)
     fn = tensor._grad_fn
     return (fn, tensor._output_nr) if fn is not None else (tensor._grad_accumulator(), 0)
 
 
 def _refresh_view(view):
-    """A view whose base changed in place since its history was recorded reads itself from the base again."""
+    """A view whose base changed in place since its history was recorded reads itself from the base again.
+    (Only a base with history can have changed under the view's; the callers check that first.)"""
     from ..ops.inplace import is_stale_view, regenerate_view
     if is_stale_view(view):
         regenerate_view(view)

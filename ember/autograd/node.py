@@ -71,7 +71,7 @@ class Node:
     def saved_tensors(self):
         if self._freed:
             raise RuntimeError(_FREED)
-        return tuple(_unpack(self, s) for s in self._saved) if self._saved else ()
+        return tuple([_unpack(self, s) for s in self._saved]) if self._saved else ()
 
     def mark_non_differentiable(self, *outputs):
         self._non_differentiable = tuple(id(o) for o in outputs)
@@ -142,6 +142,7 @@ class _NullCtx:
 
 
 _SAVED_INPUT, _SAVED_OUTPUT, _SAVED_CONST = 0, 1, 2
+_wrap = None  # ember.tensor's Tensor constructor, bound through function.bind_tensor once Tensor exists
 
 
 def _unpack(node, saved):
@@ -159,7 +160,6 @@ def _unpack(node, saved):
             "torch.autograd.set_detect_anomaly(True, check_nan=False).")
     if kind == _SAVED_INPUT:
         return obj
-    from ..tensor import _wrap
     return _wrap(obj, True, node, output_nr)
 
 

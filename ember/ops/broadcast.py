@@ -1,21 +1,34 @@
 """Broadcasting: undo it in backward, in one place for every op; PyTorch's error when shapes don't broadcast."""
 from .. import dtypes
+from ..autograd import function as _function
 from ..autograd.function import Op, _apply
+from ..autograd.grad_mode import STATE
 
 
 def sum_to_shape(grad, shape, dtype=None):
     """Sum ``grad`` over the dims that broadcasting added or stretched so it has ``shape``; cast to ``dtype``."""
-    if grad.shape != shape:
-        extra = grad.ndim - len(shape)
+    grad_shape = grad._array.shape
+    if grad_shape != shape:
+        extra = len(grad_shape) - len(shape)
         dims = tuple(range(extra)) + tuple(i + extra for i, n in enumerate(shape)
-                                           if n == 1 and grad.shape[i + extra] != 1)
-        if dims:
-            grad = grad.sum(dims, keepdim=True)
-        if extra:
-            grad = grad.reshape(shape)
-    if dtype is not None and grad.dtype.np != dtype:
+                                           if n == 1 and grad_shape[i + extra] != 1)
+        if not STATE.enabled and not grad._requires_grad and grad._array.dtype.kind == "f":
+            grad = _function._wrap(_summed_array(grad._array, dims, extra, shape))
+        else:
+            if dims:
+                grad = grad.sum(dims, keepdim=True)
+            if extra:
+                grad = grad.reshape(shape)
+    if dtype is not None and grad._array.dtype != dtype:
         grad = grad.to(dtypes.from_numpy_dtype(dtype))
     return grad
+
+
+def _summed_array(array, dims, extra, shape):
+    """sum_to_shape on the array itself: what the Tensor ops give when no graph is recorded, without their cost."""
+    if dims:
+        array = array.sum(dims, keepdims=True)
+    return array.reshape(shape) if extra else array
 
 
 def broadcast_error(*shapes):

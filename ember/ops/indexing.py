@@ -193,6 +193,9 @@ from .view import as_view  # noqa: E402
 
 
 def getitem(self, key):
+    basic = _basic_key(key, self._array.shape)
+    if basic is not None:
+        return _index(self, *basic)
     arr_key, advanced = to_array_key(key)
     split = _ints_first(arr_key) if advanced else None
     if split is not None:
@@ -222,11 +225,37 @@ def _ints_first(key):
     return tuple(basic), tuple(advanced)
 
 
-def _index(self, arr_key, advanced):
-    if not advanced:
-        check_bounds(self.shape, arr_key)
+def _basic_key(key, shape):
+    """The common key of in-range ints and slices with int bounds and positive steps, as (numpy key, False, node
+    name) without the general path's conversions; None for any other key."""
+    items = key if type(key) is tuple else (key,)
+    if len(items) > len(shape):
+        return None
+    name = "AliasBackward0"
+    for n, k in zip(shape, items):
+        if type(k) is int:
+            if not -n <= k < n:
+                return None
+            name = "SelectBackward0"
+        elif type(k) is slice and (k.start is None or type(k.start) is int) and \
+                (k.stop is None or type(k.stop) is int) and (k.step is None or (type(k.step) is int and k.step > 0)):
+            if k != _ALL or k is key:  # torch slices even for a lone full slice: t[:] is SliceBackward0
+                name = "SliceBackward0"
+        else:
+            return None
+    return items + (Ellipsis,), False, name
+
+
+_ALL = slice(None)
+
+
+def _index(self, arr_key, advanced, name=None):
+    if name is None:
+        if not advanced:
+            check_bounds(self.shape, arr_key)
+        name = node_name(arr_key, advanced)
     try:
-        out = index_op(node_name(arr_key, advanced)).apply(self, arr_key, advanced)
+        out = index_op(name).apply(self, arr_key, advanced)
     except IndexError as e:
         raise IndexError(f"{e} (indexing a tensor of shape {list(self.shape)})") from None
     return out if advanced else as_view(out, self, "__getitem__", (arr_key,))

@@ -110,7 +110,6 @@ class Nansum(Sum):
 
 def _constant(array, np_dtype):
     """A constant Tensor (no history) of ``array`` cast to ``np_dtype``: masks used in backward formulas."""
-    from ..tensor import _wrap
     return _wrap(array.astype(np_dtype, copy=False))
 
 
@@ -403,7 +402,6 @@ class ValueIndexReduction(Op):
 
 def _one_hot_along(idx, shape, dim, dtype):
     """A constant mask of ``shape`` with ones where ``idx`` (kept along ``dim``) points."""
-    from ..tensor import _wrap
     xp = xp_of(idx._array)
     positions = xp.arange(shape[dim]).reshape([-1 if i == dim else 1 for i in range(len(shape))])
     return _wrap((positions == idx._array).astype(dtype.np))
@@ -411,7 +409,6 @@ def _one_hot_along(idx, shape, dim, dtype):
 
 def scatter_back(grad, idx, dim, shape):
     """The gradient of picking the elements at ``idx`` (an array) along ``dim``: ``grad`` added back in place."""
-    from ..tensor import _wrap
     return grad.new_zeros(shape).scatter_add(dim, _wrap(idx), grad)
 
 

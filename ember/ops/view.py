@@ -12,7 +12,9 @@ from .dims import wrap_dim
 
 def infer_shape(shape, numel, op="view"):
     """Resolve one -1 in ``shape`` for ``numel`` elements; RuntimeError like PyTorch when impossible."""
-    shape = tuple(int(s) for s in shape)
+    shape = tuple(map(int, shape))
+    if shape and min(shape) >= 0 and math.prod(shape) == numel:
+        return shape
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
     known = 1
@@ -38,6 +40,8 @@ class View(Op):
     def forward(ctx, a, shape):
         ctx.shape = a.shape
         shape = infer_shape(shape, a.size)
+        if type(a) is numpy.ndarray and a.flags.c_contiguous:
+            return a.reshape(shape)  # always a view of a contiguous array
         try:
             return numpy.reshape(a, shape, copy=False) if type(a) is numpy.ndarray else a.view().reshape(shape)
         except ValueError:
@@ -153,12 +157,23 @@ class Expand(Op):
     @staticmethod
     def forward(ctx, a, sizes):
         ctx.shape = a.shape
-        target = expanded_shape(a.shape, sizes)
-        return xp_of(a).broadcast_to(a, target)
+        return _broadcast_to(a, expanded_shape(a.shape, sizes))
 
     @staticmethod
     def backward(ctx, grad):
         return sum_to_shape(grad, ctx.shape)
+
+
+def _broadcast_to(a, target):
+    """``broadcast_to(a, target)``, built directly for a contiguous numpy array: numpy's function costs several
+    times the small ops whose gradients it expands."""
+    if type(a) is not numpy.ndarray or not a.size or not a.flags.c_contiguous:
+        return xp_of(a).broadcast_to(a, target)
+    lead = len(target) - a.ndim
+    strides = (0,) * lead + tuple([s if n == m != 1 else 0 for n, m, s in zip(a.shape, target[lead:], a.strides)])
+    out = numpy.ndarray(target, a.dtype, a, 0, strides)
+    out.flags.writeable = False
+    return out
 
 
 class Unbind(Op):
@@ -384,7 +399,6 @@ def expand_as(self, other):
 
 
 def flatten(input, start_dim=0, end_dim=-1):
-    from .dims import wrap_dim
     if input.ndim == 0:
         return reshape(input, (1,))
     s, e = wrap_dim(start_dim, input.ndim), wrap_dim(end_dim, input.ndim)
@@ -400,7 +414,6 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 def narrow(input, dim, start, length):
-    from .dims import wrap_dim
     d = wrap_dim(dim, input.ndim)
     size = input.shape[d]
     start = int(start)
@@ -412,7 +425,6 @@ def narrow(input, dim, start, length):
 
 
 def select(input, dim, index):
-    from .dims import wrap_dim
     d = wrap_dim(dim, input.ndim)
     size = input.shape[d]
     if not -size <= index < size:

@@ -1,6 +1,10 @@
 """F.linear and F.bilinear, with torch's graph: AddmmBackward0 for a 2-D input with bias."""
+from ...autograd.function import _NULL_CTX
+from ...autograd.grad_mode import STATE
 from ...ops.einsum import einsum
 from ...ops.linalg import Addmm
+from ...ops.view import T
+from ...tensor import _wrap
 
 __all__ = ["linear", "bilinear"]
 
@@ -10,11 +14,19 @@ def linear(input, weight, bias=None):
     if bias is None:
         return input.matmul(weight.t())
     if input.dim() == 2:
+        if not (STATE.enabled and (input._requires_grad or weight._requires_grad or bias._requires_grad)):
+            return _addmm_arrays(input, weight, bias)
         return Addmm.apply(bias, input, weight.t(), 1, 1)
     if input.dim() == 0:
         raise RuntimeError("linear: expected input with at least 1 dimension, got a 0-D tensor")
     flat = Addmm.apply(bias, input.reshape(-1, input.shape[-1]), weight.t(), 1, 1)
     return flat.view(*input.shape[:-1], weight.shape[0])
+
+
+def _addmm_arrays(input, weight, bias):
+    """linear when no graph is recorded: the same forward on the arrays, without making the ``weight.t()`` view."""
+    weight_t = T.forward(_NULL_CTX, weight._array)
+    return _wrap(Addmm.forward(_NULL_CTX, bias._array, input._array, weight_t, 1, 1))
 
 
 def _check_bilinear(input1, input2, weight, bias):

@@ -289,7 +289,10 @@ class Module:
     # ---- attribute-based registration ----
     def __getattr__(self, name):
         state = self.__dict__
-        for store in ("_parameters", "_buffers", "_modules"):
+        params = state.get("_parameters")
+        if params is not None and name in params:  # the common case first: a layer reading its weight
+            return params[name]
+        for store in ("_buffers", "_modules"):
             members = state.get(store)
             if members is not None and name in members:
                 return members[name]
