@@ -1,5 +1,5 @@
-"""DataLoader throughput: one epoch over a dataset whose __getitem__ does a few ms of real image work (PIL resize
-and rotation, numpy normalisation), read in the main process (num_workers=0) and by 2 worker processes.
+"""DataLoader throughput: one epoch over a dataset whose __getitem__ does a few ms of real image work (JPEG decode,
+PIL resize and rotation, numpy normalisation), read in the main process (num_workers=0) and by 2 worker processes.
 
 Prints the best epoch time of each over a few alternating rounds and the speedup of 2 workers; then the same for
 torch.utils.data.DataLoader on the same dataset, measured in its own process; then the ceiling: how much faster two
@@ -8,6 +8,7 @@ that other jobs keep busy, two processes may get no more CPU than one).
 
     python bench/dataloader.py
 """
+import io
 import json
 import multiprocessing
 import subprocess
@@ -23,19 +24,27 @@ ROUNDS = 3
 
 
 class Photos:
-    """Random 320x320 RGB photos, each read as: resize to 256, rotate, center 224 crop, to normalised float32 CHW."""
+    """Random 320x320 RGB photos stored as JPEG files' bytes, each read as an ImageFolder item would be: decode,
+    resize to 256, rotate, center 224 crop, to normalised float32 CHW."""
 
     def __init__(self, n):
-        self.images = np.random.default_rng(0).integers(0, 256, (n, 320, 320, 3), dtype=np.uint8)
+        pixels = np.random.default_rng(0).integers(0, 256, (n, 320, 320, 3), dtype=np.uint8)
+        self.jpegs = [_jpeg(Image.fromarray(p)) for p in pixels]
 
     def __len__(self):
-        return len(self.images)
+        return len(self.jpegs)
 
     def __getitem__(self, i):
-        img = Image.fromarray(self.images[i]).resize((256, 256), Image.BILINEAR).rotate(10 + i % 20)
-        img = img.crop((16, 16, 240, 240))
+        img = Image.open(io.BytesIO(self.jpegs[i])).convert("RGB")
+        img = img.resize((256, 256), Image.BILINEAR).rotate(10 + i % 20).crop((16, 16, 240, 240))
         x = np.asarray(img, dtype=np.float32).transpose(2, 0, 1) / 255.0
         return (x - 0.5) / 0.25, i % 10
+
+
+def _jpeg(image):
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
 
 
 def epoch_seconds(lib, dataset, num_workers):
