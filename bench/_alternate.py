@@ -21,17 +21,18 @@ def import_framework(lib_name):
     return lib
 
 
-def run_child(script, lib_name, selected):
-    """Run ``script --child lib_name selected`` and return the JSON it prints."""
-    out = subprocess.run([sys.executable, script, "--child", lib_name, json.dumps(selected)], check=True,
+def run_child(script, lib_name, selected, mode="--child"):
+    """Run ``script mode lib_name selected`` and return the JSON it prints."""
+    out = subprocess.run([sys.executable, script, mode, lib_name, json.dumps(selected)], check=True,
                          capture_output=True, text=True).stdout
     return json.loads(out.splitlines()[-1])
 
 
-def child_main(measure):
-    """In a child process: print ``measure(lib_name, selected)`` as JSON; True if this process is a child."""
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        print(json.dumps(measure(sys.argv[2], json.loads(sys.argv[3]))))
+def child_main(measures):
+    """In a child process started by ``run_child``: print ``measures[mode](lib_name, selected)`` as JSON.
+    True if this process is such a child."""
+    if len(sys.argv) == 4 and sys.argv[1] in measures:
+        print(json.dumps(measures[sys.argv[1]](sys.argv[2], json.loads(sys.argv[3]))))
         return True
     return False
 

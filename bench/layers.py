@@ -1,5 +1,5 @@
 """Layer speed of ember against PyTorch: forward + backward of one layer, each framework timed in its own
-process (torch limited to 2 threads), rounds alternating between them; prints ember time / torch time.
+process (torch given as many threads as NumPy's BLAS), rounds alternating between them; prints ember time / torch time.
 
 With --memory, the peak memory of one forward + backward instead: each case and framework in a fresh process,
 the growth of peak resident memory (VmHWM) during the first call over the resident memory after imports and
@@ -11,10 +11,10 @@ Each row of CASES is one layer on one input; other layer families add their rows
     python bench/layers.py [--memory] [substring of case names]
 """
 import gc
-import json
-import subprocess
 import sys
 import timeit
+
+from _alternate import best_of_rounds, child_main, import_framework, run_child
 
 ROUNDS = 3
 
@@ -41,13 +41,6 @@ STMT = "layer(x).sum().backward()"
 MIB = 1 << 20
 
 
-def _import(lib_name):
-    lib = __import__(lib_name)
-    if lib_name == "torch":
-        lib.set_num_threads(2)
-    return lib
-
-
 def _set_up(lib, name):
     """The namespace of one case: ``layer`` and its input ``x``."""
     layer, shape = CASES[name]
@@ -58,7 +51,7 @@ def _set_up(lib, name):
 
 def _time_in_this_process(lib_name, selected):
     """Best per-call time in seconds for each selected case, using ``lib_name`` as the framework."""
-    lib = _import(lib_name)
+    lib = import_framework(lib_name)
     results = {}
     for name in selected:
         timer = timeit.Timer(STMT, globals=_set_up(lib, name))
@@ -76,7 +69,7 @@ def _resident(field):
 
 def _memory_in_this_process(lib_name, selected):
     """Peak resident memory growth, in bytes, of a first forward + backward of the one selected case."""
-    env = _set_up(_import(lib_name), selected[0])
+    env = _set_up(import_framework(lib_name), selected[0])
     gc.collect()
     with open("/proc/self/clear_refs", "w") as refs:
         refs.write("5")  # resets VmHWM to the current resident size
@@ -85,30 +78,10 @@ def _memory_in_this_process(lib_name, selected):
     return _resident("VmHWM") - baseline
 
 
-def _in_subprocess(mode, lib_name, selected):
-    out = subprocess.run([sys.executable, __file__, mode, lib_name, json.dumps(selected)], check=True,
-                         capture_output=True, text=True).stdout
-    return json.loads(out)
-
-
-def _time_in_subprocess(lib_name, selected):
-    return _in_subprocess("--child", lib_name, selected)
-
-
-def _best_of_rounds(libs, selected, rounds):
-    """Alternate the frameworks' processes ``rounds`` times and keep each case's best time (less noise)."""
-    best = {lib: {} for lib in libs}
-    for _ in range(rounds):
-        for lib in libs:
-            for name, seconds in _time_in_subprocess(lib, selected).items():
-                best[lib][name] = min(seconds, best[lib].get(name, seconds))
-    return [best[lib] for lib in libs]
-
-
 def _report_memory(selected):
     print(f"{'case (forward + backward), peak memory growth':62s} {'ember':>9s} {'torch':>9s} {'ember/torch':>11s}")
     for name in selected:
-        ember, torch = (_in_subprocess("--memory-child", lib, [name]) for lib in ("ember", "torch"))
+        ember, torch = (run_child(__file__, lib, [name], "--memory-child") for lib in ("ember", "torch"))
         print(f"{name:62s} {ember / MIB:7.1f}MB {torch / MIB:7.1f}MB {ember / torch:11.2f}")
 
 
@@ -116,8 +89,7 @@ CHILDREN = {"--child": _time_in_this_process, "--memory-child": _memory_in_this_
 
 
 def main():
-    if len(sys.argv) == 4 and sys.argv[1] in CHILDREN:
-        print(json.dumps(CHILDREN[sys.argv[1]](sys.argv[2], json.loads(sys.argv[3]))))
+    if child_main(CHILDREN):
         return
     memory = "--memory" in sys.argv[1:]
     patterns = [arg for arg in sys.argv[1:] if arg != "--memory"]
@@ -126,7 +98,7 @@ def main():
     if memory:
         _report_memory(selected)
         return
-    ember, torch = _best_of_rounds(("ember", "torch"), selected, ROUNDS)
+    ember, torch = best_of_rounds(__file__, ("ember", "torch"), selected, ROUNDS)
     print(f"{'case (forward + backward)':62s} {'ember':>9s} {'torch':>9s} {'ember/torch':>11s}")
     for name in selected:
         print(f"{name:62s} {ember[name] * 1e3:7.2f}ms {torch[name] * 1e3:7.2f}ms {ember[name] / torch[name]:11.2f}")

@@ -75,7 +75,7 @@ def _gemm_efficiency():
 
 
 def main():
-    if child_main(_overhead):
+    if child_main({"--child": _overhead}):
         return
     ember, torch = best_of_rounds(__file__, ("ember", "torch"), list(OVERHEAD), ROUNDS)
     print(f"{'per-op overhead':42s} {'ember':>10s} {'torch':>10s} {'ratio':>7s} {'aim':>6s}")

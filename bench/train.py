@@ -211,7 +211,7 @@ def _best(a, b):
 
 
 def main():
-    if child_main(_measure):
+    if child_main({"--child": _measure}):
         return
     pattern = sys.argv[1] if len(sys.argv) > 1 else ""
     selected = [name for name in WORKLOADS if pattern.lower() in name.lower()]
