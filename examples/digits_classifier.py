@@ -92,10 +92,8 @@ def evaluate(net, loader):
     return correct / total
 
 
-def save_prediction_grid(net, test_set, path, count=64):
+def save_prediction_grid(net, images, labels, path):
     """A PNG grid of test digits, each labelled with the network's prediction (green right, red wrong)."""
-    images = torch.stack([test_set[i][0] for i in range(count)])
-    labels = [test_set[i][1] for i in range(count)]
     net.eval()
     with torch.no_grad():
         predicted = net(images).argmax(1).tolist()
@@ -164,9 +162,10 @@ def main():
                         "optimizer_state_dict": optimizer.state_dict(), "accuracy": accuracy}, checkpoint)
 
     net.load_state_dict(torch.load(checkpoint)["model_state_dict"])
-    save_prediction_grid(net, test_set, os.path.join(args.out, "digits_predictions.png"))
-    writer.add_image("test digits", vutils.make_grid(torch.stack([test_set[i][0] for i in range(64)]),
-                                                     normalize=True), args.epochs)
+    samples = [test_set[i] for i in range(64)]
+    images, labels = torch.stack([image for image, _ in samples]), [label for _, label in samples]
+    save_prediction_grid(net, images, labels, os.path.join(args.out, "digits_predictions.png"))
+    writer.add_image("test digits", vutils.make_grid(images, normalize=True), args.epochs)
     writer.close()
     print(f"best test accuracy {best:.4f} (checkpoint {checkpoint})")
 

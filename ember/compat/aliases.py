@@ -2,6 +2,7 @@
 import importlib
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import sys
 import types
 
@@ -14,7 +15,7 @@ class MissingTorchAPI(AttributeError):
 
 
 def ember_name(torch_name):
-    """``torch.nn.functional`` -> ``ember.nn.functional``; None for names outside torch and torchvision."""
+    """``torch.nn.functional`` -> ``ember.nn.functional``; None for names outside the aliased packages."""
     for torch_prefix, ember_prefix in _PREFIXES:
         if torch_name == torch_prefix or torch_name.startswith(torch_prefix + "."):
             return ember_prefix + torch_name[len(torch_prefix):]
