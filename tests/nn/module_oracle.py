@@ -29,8 +29,13 @@ def check_module(build, *inputs, grad=True, atol=None, rtol=None, seed=0):
     for i, (e, t) in enumerate(zip(e_in, t_in)):
         if isinstance(t, torch.Tensor) and t.requires_grad:
             assert_same(e.grad, t.grad, f"grad of input {i}", atol, rtol)
+    assert_same_parameter_grads(e_mod, t_mod, atol, rtol)
+    return e_mod, t_mod
+
+
+def assert_same_parameter_grads(e_mod, t_mod, atol=None, rtol=None):
+    """Both modules have the same parameter names, in order, and equal gradients."""
     t_params, e_params = dict(t_mod.named_parameters()), dict(e_mod.named_parameters())
     assert list(e_params) == list(t_params)
     for name, t_param in t_params.items():
         assert_same(e_params[name].grad, t_param.grad, f"grad of {name}", atol, rtol)
-    return e_mod, t_mod

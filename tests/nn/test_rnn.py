@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import ember
-from module_oracle import copy_state
+from module_oracle import assert_same_parameter_grads, copy_state
 from oracle import assert_same, to_ember, to_torch
 
 RNG = np.random.default_rng(0)
@@ -46,10 +46,7 @@ def check_recurrent(build, run, *inputs, atol=None, rtol=None):
     ember.autograd.backward(e_out, [ember.from_numpy(u.copy()) for u in upstream])
     for i, (e, t) in enumerate(zip(e_in, t_in)):
         assert_same(e.grad, t.grad, f"grad of input {i}", atol, rtol)
-    t_params, e_params = dict(t_mod.named_parameters()), dict(e_mod.named_parameters())
-    assert list(e_params) == list(t_params)
-    for name, t_param in t_params.items():
-        assert_same(e_params[name].grad, t_param.grad, f"grad of {name}", atol, rtol)
+    assert_same_parameter_grads(e_mod, t_mod, atol, rtol)
     return e_mod, t_mod
 
 
