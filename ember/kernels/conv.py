@@ -14,7 +14,10 @@ import functools
 import itertools
 import math
 
+import numpy
+
 from ..backend import xp_of
+from . import _numba
 
 # Columns of one chunk of samples: small enough to stay in cache, unless the GEMM of a chunk would then have fewer
 # than _LEAST_GEMM_COLUMNS columns (a short GEMM is slow, and each multi-threaded GEMM waits long for its threads
@@ -22,6 +25,11 @@ from ..backend import xp_of
 _CHUNK_BYTES = 1 << 22
 _LEAST_GEMM_COLUMNS = 2048  # measured on the quiet 2-core machine: ResNet-size conv 71 ms at 2048, 109 ms at 8192
 _CHUNK_BYTES_LIMIT = 1 << 25
+# The direct loops (conv_direct.py) replace the GEMMs when one side of the weight has at most this many rows:
+# output channels per group, or input channels per group times taps. Measured on the quiet 2-core machine:
+# LeNet's 3 -> 6 5x5 conv (6 output channels), forward + both gradients 3.5 ms against 8.4 ms with GEMMs; with
+# 16 output channels and 150 columns rows (LeNet's second conv) the GEMMs win.
+_DIRECT_MOST_ROWS = 8
 
 
 def output_size(size, kernel, stride, dilation, padding):
@@ -56,6 +64,7 @@ class _Geometry:
     """Where every kernel tap reads in the phase buffer, flattened per channel and sample, for one input size."""
 
     def __init__(self, size, kernel, stride, dilation, padding):
+        self.size = size
         self.out = output_size(size, kernel, stride, dilation, padding)
         self.grid = tuple(-(-(n + lo + hi) // s) for n, (lo, hi), s in zip(size, padding, stride))
         self.phase_grid = tuple(stride) + self.grid
@@ -65,6 +74,7 @@ class _Geometry:
                              tuple(d * k // s for k, d, s in zip(offset, dilation, stride)), self.phase_grid)
                        for offset in itertools.product(*map(range, kernel))]
         self.length = max(math.prod(self.phase_grid), max(self.shifts) + self.width)
+        self.shift_array = numpy.array(self.shifts, numpy.int64)
 
     def chunk(self, n, channels, itemsize):
         """Samples per chunk for columns of ``channels`` rows per tap."""
@@ -90,6 +100,38 @@ def _phase_buffer(xp, channels, chunk, geometry, dtype):
     return buffer, buffer[..., :math.prod(geometry.phase_grid)].reshape((channels, chunk) + geometry.phase_grid)
 
 
+def _fill_cells(cells, samples, geometry):
+    """Place ``samples`` (C, n, *S) in the first n samples of a phase buffer's ``cells``."""
+    for cells_index, source_index in geometry.placements:
+        cells[(slice(None), slice(0, samples.shape[1])) + cells_index] = samples[(slice(None),) * 2 + source_index]
+
+
+def _read_cells(x, cells, geometry):
+    """Fill ``x`` (n, C, *S) from the first n samples of a phase buffer's ``cells``: the adjoint of _fill_cells."""
+    for cells_index, source_index in geometry.placements:
+        x[(slice(None),) * 2 + source_index] = cells[(slice(None), slice(0, x.shape[0])) + cells_index].swapaxes(0, 1)
+
+
+def _whole_phase_buffer(x, geometry):
+    """``x`` (N, C, *S) in one (C, N, length) phase buffer."""
+    buffer, cells = _phase_buffer(xp_of(x), x.shape[1], x.shape[0], geometry, x.dtype)
+    _fill_cells(cells, x.swapaxes(0, 1), geometry)
+    return buffer
+
+
+def _direct(array, weight_shape, groups):
+    """Whether the direct loops suit this convolution: few rows on one side of the weight, NumPy arrays."""
+    return (array.shape[0] > 0 and array.dtype.kind == "f" and array.itemsize >= 4
+            and min(weight_shape[0] // groups, math.prod(weight_shape[1:])) <= _DIRECT_MOST_ROWS
+            and xp_of(array) is numpy and _numba.available())
+
+
+def _direct_loops():
+    """The module of direct loops; importing it imports numba, so only once ``_direct`` said yes."""
+    from . import conv_direct
+    return conv_direct
+
+
 def _samples_of(storage, chunk, samples):
     """The leading part of a chunk's flat ``storage`` that holds ``samples`` of its ``chunk`` samples."""
     return storage[:storage.size // chunk * samples]
@@ -103,9 +145,7 @@ def _column_chunks(x, geometry, chunk):
     storage = xp.empty(c * len(geometry.shifts) * chunk * geometry.width, x.dtype)
     for start in range(0, n, chunk):
         stop = min(n, start + chunk)
-        samples = x[start:stop].swapaxes(0, 1)
-        for cells_index, source_index in geometry.placements:
-            cells[(slice(None), slice(0, stop - start)) + cells_index] = samples[(slice(None),) * 2 + source_index]
+        _fill_cells(cells, x[start:stop].swapaxes(0, 1), geometry)
         cols = _samples_of(storage, chunk, stop - start).reshape(c, -1, stop - start, geometry.width)
         for t, shift in enumerate(geometry.shifts):
             cols[:, t] = buffer[:, :stop - start, shift:shift + geometry.width]
@@ -125,6 +165,10 @@ def _wide_chunks(grad, geometry, chunk):
 def conv(x, weight, stride, padding, dilation, groups):
     """Cross-correlation of ``x`` (N, C_in, *S) with ``weight`` (C_out, C_in / groups, *kernel)."""
     geometry = _geometry(x.shape[2:], weight.shape[2:], stride, dilation, padding)
+    if _direct(x, weight.shape, groups):
+        rows = _direct_loops().forward(_whole_phase_buffer(x, geometry), weight, geometry.shift_array,
+                                       geometry.width)
+        return numpy.ascontiguousarray(geometry.crop(rows).swapaxes(0, 1))
     c_out = weight.shape[0]
     grouped = weight.reshape(groups, c_out // groups, -1)
     xp = xp_of(x)
@@ -141,6 +185,10 @@ def conv(x, weight, stride, padding, dilation, groups):
 def conv_weight_grad(grad, x, weight_shape, stride, padding, dilation, groups):
     """The gradient of ``conv`` with respect to its weight, from the output gradient and the input."""
     geometry = _geometry(x.shape[2:], weight_shape[2:], stride, dilation, padding)
+    if _direct(x, weight_shape, groups):
+        _, _, rows = next(_wide_chunks(grad, geometry, grad.shape[0]))
+        return _direct_loops().weight_grad(_whole_phase_buffer(x, geometry), rows, geometry.shift_array,
+                                           geometry.width, weight_shape)
     c_out = weight_shape[0]
     total = xp_of(x).zeros((groups, c_out // groups, math.prod(weight_shape[1:])), grad.dtype)
     chunk = geometry.chunk(x.shape[0], x.shape[1], x.itemsize)
@@ -155,6 +203,8 @@ def conv_input_grad(grad, weight, size, stride, padding, dilation, groups):
     xp = xp_of(grad)
     c_out, c_group = weight.shape[:2]
     c_in = c_group * groups
+    if _direct(grad, weight.shape, groups):
+        return _direct_input_grad(grad, weight, geometry, c_in)
     spread = xp.ascontiguousarray(weight.reshape(groups, c_out // groups, -1).swapaxes(1, 2))
     chunk = geometry.chunk(grad.shape[0], c_in, grad.itemsize)
     buffer, cells = _phase_buffer(xp, c_in, chunk, geometry, grad.dtype)
@@ -167,9 +217,17 @@ def conv_input_grad(grad, weight, size, stride, padding, dilation, groups):
         buffer[:, :stop - start] = 0
         for t, shift in enumerate(geometry.shifts):
             buffer[:, :stop - start, shift:shift + geometry.width] += cols[:, t]
-        for cells_index, source_index in geometry.placements:
-            x[(slice(start, stop), slice(None)) + source_index] = \
-                cells[(slice(None), slice(0, stop - start)) + cells_index].swapaxes(0, 1)
+        _read_cells(x[start:stop], cells, geometry)
+    return x
+
+
+def _direct_input_grad(grad, weight, geometry, c_in):
+    """conv_input_grad by the direct loops."""
+    _, _, rows = next(_wide_chunks(grad, geometry, grad.shape[0]))
+    buffer = _direct_loops().input_grad(rows, weight, geometry.shift_array, geometry.width, c_in, geometry.length)
+    cells = buffer[..., :math.prod(geometry.phase_grid)].reshape(buffer.shape[:2] + geometry.phase_grid)
+    x = numpy.empty((grad.shape[0], c_in) + geometry.size, grad.dtype)
+    _read_cells(x, cells, geometry)
     return x
 
 

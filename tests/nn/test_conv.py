@@ -6,6 +6,8 @@ import pytest
 import torch
 
 import ember
+import ember.kernels._numba as compiled_kernels
+import ember.kernels.conv_direct as conv_direct
 from module_oracle import check_module
 from oracle import check, check_error
 
@@ -14,6 +16,17 @@ CONV = {1: "Conv1d", 2: "Conv2d", 3: "Conv3d"}
 TRANSPOSED = {1: "ConvTranspose1d", 2: "ConvTranspose2d", 3: "ConvTranspose3d"}
 SIZES = {1: (11,), 2: (9, 7), 3: (6, 5, 7)}
 pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel")
+
+
+@pytest.fixture(autouse=True, params=["direct loops", "GEMMs"])
+def kernels(request, monkeypatch):
+    """Every test runs twice: with every convolution on numba's direct loops, and with every one on GEMMs."""
+    direct = request.param == "direct loops"
+    previous = compiled_kernels.use(direct)
+    assert compiled_kernels.available() == direct, "the test dependencies include numba"
+    monkeypatch.setattr(ember.kernels.conv, "_DIRECT_MOST_ROWS", 1 << 30 if direct else 0)
+    yield request.param
+    compiled_kernels.use(previous)
 
 
 def randn(*shape, dtype=np.float32):
@@ -276,7 +289,7 @@ def test_conv_in_chunks_of_samples_matches_torch(monkeypatch, chunk_bytes, least
 
 
 
-def test_conv_columns_are_built_in_chunks_and_not_kept(monkeypatch):
+def test_conv_columns_are_built_in_chunks_and_not_kept(monkeypatch, kernels):
     """Peak memory of a forward + backward stays a few times the input's, far below the full columns' (9x)."""
     monkeypatch.setattr(ember.kernels.conv, "_CHUNK_BYTES", 1 << 16)
     monkeypatch.setattr(ember.kernels.conv, "_LEAST_GEMM_COLUMNS", 1)
@@ -287,3 +300,20 @@ def test_conv_columns_are_built_in_chunks_and_not_kept(monkeypatch):
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert x.grad.shape == x.shape and peak < 4 * x._array.nbytes
+
+
+@pytest.mark.parametrize("build, shape, direct", [
+    (lambda nn: nn.Conv2d(3, 6, 5), (4, 3, 12, 12), True),                   # LeNet's first conv: 6 outputs
+    (lambda nn: nn.Conv2d(8, 1, 3, padding=1), (2, 8, 6, 6), True),          # one output channel
+    (lambda nn: nn.ConvTranspose2d(16, 3, 4, 2, 1), (2, 16, 5, 5), False),    # 16 x 48 weight: GEMMs
+    (lambda nn: nn.Conv2d(16, 16, 3), (2, 16, 6, 6), False),
+])
+def test_few_channel_convolutions_take_the_direct_loops(monkeypatch, build, shape, direct):
+    """With numba, a weight with at most 8 rows on one side runs forward and both gradients on the direct loops."""
+    monkeypatch.setattr(ember.kernels.conv, "_DIRECT_MOST_ROWS", 8)
+    compiled_kernels.use(True)
+    calls = []
+    for name in ("forward", "weight_grad", "input_grad"):
+        monkeypatch.setattr(conv_direct, name, lambda *a, _f=getattr(conv_direct, name), _n=name: calls.append(_n) or _f(*a))
+    check_module(build, randn(*shape))
+    assert sorted(set(calls)) == (["forward", "input_grad", "weight_grad"] if direct else [])
