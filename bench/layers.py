@@ -3,8 +3,9 @@ process (torch given as many threads as NumPy's BLAS), rounds alternating betwee
 
 With --memory, the peak memory of one forward + backward instead: each case and framework in a fresh process,
 the growth of peak resident memory (VmHWM) during the first call over the resident memory after imports and
-building the layer and input; prints ember / torch. (Later calls reuse memory the allocator kept, so only the
-first call is measured.)
+building the layer and input and a warm-up call on one sample (which loads what a first call loads: numba's
+compiled kernels, torch's libraries); prints ember / torch. (Later calls reuse memory the allocator kept, so only
+the first call on the whole input is measured.)
 
 Each row of CASES is one layer on one input; other layer families add their rows the same way.
 
@@ -70,6 +71,7 @@ def _resident(field):
 def _memory_in_this_process(lib_name, selected):
     """Peak resident memory growth, in bytes, of a first forward + backward of the one selected case."""
     env = _set_up(import_framework(lib_name), selected[0])
+    exec(STMT.replace("(x)", "(x[:1])"), env)
     gc.collect()
     with open("/proc/self/clear_refs", "w") as refs:
         refs.write("5")  # resets VmHWM to the current resident size
