@@ -7,6 +7,8 @@ sigmoid(z) = (1 + tanh(z / 2)) / 2.
 """
 import numpy as np
 
+from . import _numba
+
 # per gate: the pre-activation factor, then the affine map taking tanh to the activation
 _PRE_SCALE = np.array([0.5, 0.5, 1.0, 0.5])
 _POST_SHIFT = np.array([0.5, 0.5, 0.0, 0.5])
@@ -84,9 +86,22 @@ def lstm_backward(grad_out, grad_h, grad_c, gates, hs, cs, tanh_cs, w_hh, revers
     and c (any may be None)."""
     steps, batch, _, hidden = gates.shape
     dtype = gates.dtype
-    in_gate, forget, cell, out_gate = (gates[:, :, k] for k in range(4))
     order = _step_order(steps, reverse)[0]
     c_prev = cs[1:] if reverse else cs[:-1]
+    dh = np.zeros((batch, hidden), dtype) if grad_h is None else grad_h.astype(dtype, copy=True)
+    dc = np.zeros((batch, hidden), dtype) if grad_c is None else grad_c.astype(dtype, copy=True)
+    fused = _numba.available() and dtype.kind == "f" and dtype.itemsize >= 4
+    steps_backward = _fused_steps_backward if fused else _steps_backward
+    grad_pre = steps_backward(grad_out, gates, c_prev, tanh_cs, w_hh, reversed(order), dh, dc)
+    flat = grad_pre.reshape(steps * batch, 4 * hidden)
+    h_prev = (hs[1:] if reverse else hs[:-1]).reshape(steps * batch, hidden)
+    return flat, dh, dc, flat.T @ h_prev, flat.sum(0)
+
+
+def _steps_backward(grad_out, gates, c_prev, tanh_cs, w_hh, order, dh, dc):
+    """The backward loop on NumPy: the pre-activations' gradient (T, B, 4, H); dh and dc end as the input state's."""
+    batch, hidden = dh.shape
+    in_gate, forget, cell, out_gate = (gates[:, :, k] for k in range(4))
     # every local derivative at once, outside the loop: d h / d c, and d gate pre-activation / d c (or / d h),
     # which the loop then scales in place into the gradient of each pre-activation
     slope = gates * (1 - gates)
@@ -95,10 +110,8 @@ def lstm_backward(grad_out, grad_h, grad_c, gates, hs, cs, tanh_cs, w_hh, revers
     for k, factor in enumerate((cell, c_prev, in_gate, tanh_cs)):
         np.multiply(slope[:, :, k], factor, out=grad_pre[:, :, k])
     dh_dc = out_gate * (1 - tanh_cs * tanh_cs)
-    dh = np.zeros((batch, hidden), dtype) if grad_h is None else grad_h.astype(dtype, copy=True)
-    dc = np.zeros((batch, hidden), dtype) if grad_c is None else grad_c.astype(dtype, copy=True)
-    total_c = np.empty((batch, hidden), dtype)
-    for t in reversed(order):
+    total_c = np.empty((batch, hidden), dh.dtype)
+    for t in order:
         if grad_out is not None:
             dh += grad_out[t]
         np.multiply(dh, dh_dc[t], out=total_c)
@@ -108,6 +121,16 @@ def lstm_backward(grad_out, grad_h, grad_c, gates, hs, cs, tanh_cs, w_hh, revers
         step[:, 3] *= dh
         _matmul_into(step.reshape(batch, 4 * hidden), w_hh, dh)
         np.multiply(total_c, forget[t], out=dc)
-    flat = grad_pre.reshape(steps * batch, 4 * hidden)
-    h_prev = (hs[1:] if reverse else hs[:-1]).reshape(steps * batch, hidden)
-    return flat, dh, dc, flat.T @ h_prev, flat.sum(0)
+    return grad_pre
+
+
+def _fused_steps_backward(grad_out, gates, c_prev, tanh_cs, w_hh, order, dh, dc):
+    """_steps_backward with each step's pointwise part in one compiled loop."""
+    from .rnn_fused import lstm_step_backward
+    batch, hidden = dh.shape
+    grad_pre = np.empty_like(gates)
+    for t in order:
+        lstm_step_backward(gates[t], c_prev[t], tanh_cs[t], dh if grad_out is None else grad_out[t],
+                           grad_out is not None, dh, dc, grad_pre[t])
+        _matmul_into(grad_pre[t].reshape(batch, 4 * hidden), w_hh, dh)
+    return grad_pre

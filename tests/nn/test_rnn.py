@@ -7,11 +7,21 @@ import pytest
 import torch
 
 import ember
+import ember.kernels._numba as compiled_kernels
 from module_oracle import assert_same_parameter_grads, copy_state
 from oracle import assert_same, to_ember, to_torch
 
 RNG = np.random.default_rng(0)
 LAYERS = ["RNN", "LSTM", "GRU"]
+
+
+@pytest.fixture(autouse=True, params=["numba", "NumPy"])
+def kernels(request):
+    """Every test runs twice: with the compiled LSTM backward step, and on NumPy alone."""
+    previous = compiled_kernels.use(request.param == "numba")
+    assert compiled_kernels.available() == (request.param == "numba"), "the test dependencies include numba"
+    yield request.param
+    compiled_kernels.use(previous)
 
 
 def randn(*shape, dtype=np.float32):
@@ -363,3 +373,12 @@ def test_fused_lstm_layer_over_a_long_sequence_matches_torch(layers, bidirection
     if bidirectional:
         node = node.next_functions[0][0]  # under the cat of the two directions
     assert node.name() == "MkldnnRnnLayerBackward0"
+
+
+def test_lstm_backward_takes_the_compiled_step_with_numba(monkeypatch, kernels):
+    """With numba the LSTM backward runs its pointwise part in the compiled step; without, on NumPy."""
+    import ember.kernels.rnn_fused as fused
+    calls = []
+    monkeypatch.setattr(fused, "lstm_step_backward", lambda *a, _f=fused.lstm_step_backward: calls.append(1) or _f(*a))
+    check_recurrent(lambda nn: nn.LSTM(3, 4), lambda lib, module, x: module(x)[0], randn(5, 2, 3))
+    assert len(calls) == (5 if kernels == "numba" else 0)
