@@ -1,5 +1,8 @@
 """The backward engine: walk the graph from the roots in topological order and deliver gradients."""
-from ..backend import xp_of, zeros_array
+import sys
+
+from ..backend import ndarray, xp_of, zeros_array
+from . import function as _function
 from .function import Op
 from .grad_mode import ANOMALY, STATE
 from .node import _FREED, AccumulateGrad
@@ -142,7 +145,12 @@ def _accumulate(variable, grad, create_graph, hooked=False):
     if not hooked:
         grad = _leaf_hooked(variable, grad)
     if variable._grad is None:
-        variable._grad = CopyGrad.apply(grad) if create_graph else grad.detach()._own_copy()
+        if create_graph:
+            variable._grad = CopyGrad.apply(grad)
+        elif not hooked and _only_engine_holds(grad):
+            variable._grad = _function._wrap(grad._array)
+        else:
+            variable._grad = grad.detach()._own_copy()
     elif create_graph:
         variable._grad = variable._grad + grad
     else:
@@ -152,6 +160,31 @@ def _accumulate(variable, grad, create_graph, hooked=False):
     if post_hooks:
         for hook in tuple(post_hooks.values()):
             hook(variable)
+
+
+# References to a leaf's incoming gradient while nothing else holds it: the engine's slot list, _accumulate's and
+# _only_engine_holds's arguments, and getrefcount's own.
+_ENGINE_REFERENCES = 4
+
+
+def _only_engine_holds(grad):
+    """Whether ``grad`` and its data are the engine's alone (a fresh result that no hook kept and no other tensor
+    shares): then .grad takes the array as it is, as torch steals such a gradient, instead of copying it. A
+    C-contiguous view of a whole array counts when nothing but the view and its own root tensor refer to that
+    array (a reshaped sum, a weight's transposed product)."""
+    array = grad._array
+    if not (type(grad) is _function.Tensor and type(array) is ndarray and array.flags.c_contiguous and array.flags.writeable
+            and sys.getrefcount(grad) == _ENGINE_REFERENCES and sys.getrefcount(array) == 3):
+        return False
+    base = array.base
+    if base is None:
+        return True
+    root = grad._base[0] if grad._base is not None else None
+    if root is not None and (root._array is not base or sys.getrefcount(root) != 3):
+        return False  # the root tensor is held elsewhere (references: the view's record, ``root``, the argument)
+    # the base's references: the view, ``base``, getrefcount's argument, and the root tensor's
+    return (type(base) is ndarray and base.base is None and base.size == array.size
+            and sys.getrefcount(base) == 3 + (root is not None))
 
 
 def _run_node(node, grads, buffers, retain_graph):

@@ -48,7 +48,7 @@ class Mm(_Product):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        return (grad.mm(b.t()) if need_a else None), (a.t().mm(grad) if need_b else None)
+        return (grad.mm(b.t()) if need_a else None), (_mat2_grad(a, b, grad) if need_b else None)
 
 
 class Bmm(_Product):
@@ -147,6 +147,14 @@ class VectorMatmul(Matmul):
     _node_name = "SqueezeBackward4"
 
 
+def _mat2_grad(m1, m2, grad):
+    """The gradient of ``m1 @ m2`` for ``m2``, laid out as ``m2`` is: a Linear weight's ``.t()`` gets the transpose of
+    a contiguous product, so the weight's gradient arrives contiguous and becomes its .grad without a copy."""
+    if m2._array.flags.f_contiguous and not m2._array.flags.c_contiguous:
+        return grad.t().mm(m1).t()
+    return m1.t().mm(grad)
+
+
 def _mat(x):
     return f"{x.shape[0]}x{x.shape[1]}" if x.ndim == 2 else "x".join(map(str, x.shape))
 
@@ -192,7 +200,7 @@ class Addmm(_AddProduct):
 
     @staticmethod
     def _grads(g, m1, m2, need_m1, need_m2):
-        return (g.mm(m2.t()) if need_m1 else None), (m1.t().mm(g) if need_m2 else None)
+        return (g.mm(m2.t()) if need_m1 else None), (_mat2_grad(m1, m2, g) if need_m2 else None)
 
 
 class Addmv(_AddProduct):
