@@ -214,11 +214,20 @@ def conv_input_grad(grad, weight, size, stride, padding, dilation, groups):
         cols = _samples_of(storage, chunk, stop - start)
         xp.matmul(spread, rows.reshape(groups, c_out // groups, -1), out=cols.reshape(groups, spread.shape[1], -1))
         cols = cols.reshape(c_in, -1, stop - start, geometry.width)
-        buffer[:, :stop - start] = 0
-        for t, shift in enumerate(geometry.shifts):
-            buffer[:, :stop - start, shift:shift + geometry.width] += cols[:, t]
+        _fold(cols, geometry, buffer)
         _read_cells(x[start:stop], cells, geometry)
     return x
+
+
+def _fold(cols, geometry, buffer):
+    """Columns (C, taps, n, width) summed into the first n samples of the phase ``buffer``, each tap at its shift."""
+    if xp_of(cols) is numpy and _numba.available():
+        from .conv_fold import fold
+        fold(cols, geometry.shift_array, geometry.width, buffer)
+        return
+    buffer[:, :cols.shape[2]] = 0
+    for t, shift in enumerate(geometry.shifts):
+        buffer[:, :cols.shape[2], shift:shift + geometry.width] += cols[:, t]
 
 
 def _direct_input_grad(grad, weight, geometry, c_in):

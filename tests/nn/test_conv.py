@@ -18,12 +18,13 @@ SIZES = {1: (11,), 2: (9, 7), 3: (6, 5, 7)}
 pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel")
 
 
-@pytest.fixture(autouse=True, params=["direct loops", "GEMMs"])
+@pytest.fixture(autouse=True, params=["direct loops", "GEMMs, compiled fold", "NumPy only"])
 def kernels(request, monkeypatch):
-    """Every test runs twice: with every convolution on numba's direct loops, and with every one on GEMMs."""
-    direct = request.param == "direct loops"
-    previous = compiled_kernels.use(direct)
-    assert compiled_kernels.available() == direct, "the test dependencies include numba"
+    """Every test runs three ways: every convolution on numba's direct loops; every one on GEMMs with the input
+    gradient's fold compiled; and on NumPy alone."""
+    direct, compiled = request.param == "direct loops", request.param != "NumPy only"
+    previous = compiled_kernels.use(compiled)
+    assert compiled_kernels.available() == compiled, "the test dependencies include numba"
     monkeypatch.setattr(ember.kernels.conv, "_DIRECT_MOST_ROWS", 1 << 30 if direct else 0)
     yield request.param
     compiled_kernels.use(previous)
