@@ -89,9 +89,8 @@ def _input_grad(grad, weight, channels, shifts, width, buffer, start, stop):
         for ci in range(buffer.shape[0]):
             first, c = ci // c_group * out_group, ci % c_group
             buffer[ci, n] = 0
-            for j in range(pairs):
-                if channels[j] != c:
-                    continue
+            taps = pairs // c_group
+            for j in range(c * taps, (c + 1) * taps):  # the pairs of channel c (see _pairs)
                 acc = buffer[ci, n, shifts[j]:shifts[j] + width]
                 k = 0
                 while k + 4 <= out_group:
