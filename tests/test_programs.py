@@ -5,7 +5,6 @@ import io
 import re
 
 import numpy as np
-import pytest
 import torch
 
 import ember
