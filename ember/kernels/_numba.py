@@ -8,7 +8,10 @@ import importlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy
+
 _FLAGS = {"reassoc", "contract"}  # vectorised sums and fused multiply-adds, but NaN and inf stay IEEE
+_DTYPES = (numpy.dtype(numpy.float32), numpy.dtype(numpy.float64))
 _state = {"numba": None, "pool": None, "pid": None}
 
 
@@ -17,6 +20,12 @@ def available():
     if _state["numba"] is None:
         _state["numba"] = os.environ.get("EMBER_NUMBA", "1") != "0" and _import_numba()
     return _state["numba"]
+
+
+def suits(array):
+    """Whether compiled kernels can work on ``array``: a NumPy float32 or float64 array, and numba available
+    (numba has no float16 arithmetic; CuPy arrays stay on their own kernels)."""
+    return type(array) is numpy.ndarray and array.dtype in _DTYPES and available()
 
 
 def _import_numba():

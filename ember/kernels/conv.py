@@ -128,10 +128,9 @@ def _whole_phase_buffer(x, geometry):
 
 
 def _direct(array, weight_shape, groups):
-    """Whether the direct loops suit this convolution: few rows on one side of the weight, NumPy arrays."""
-    return (array.shape[0] > 0 and array.dtype.kind == "f" and array.itemsize >= 4
-            and min(weight_shape[0] // groups, math.prod(weight_shape[1:])) <= _DIRECT_MOST_ROWS
-            and xp_of(array) is numpy and _numba.available())
+    """Whether the direct loops suit this convolution: few rows on one side of the weight, arrays numba takes."""
+    return (array.shape[0] > 0 and min(weight_shape[0] // groups, math.prod(weight_shape[1:])) <= _DIRECT_MOST_ROWS
+            and _numba.suits(array))
 
 
 def _direct_loops():
@@ -249,7 +248,7 @@ def conv_input_grad(grad, weight, size, stride, padding, dilation, groups):
 def _fold(cols, geometry, buffer, compact):
     """Columns (C, taps, n, positions) summed into the first n samples of the phase ``buffer``, each tap at its
     shift."""
-    if xp_of(cols) is numpy and _numba.available():
+    if _numba.suits(cols):
         from .conv_columns import fold
         runs, run_length = (geometry.runs, geometry.out[-1]) if compact else (_ONE_RUN, geometry.width)
         fold(cols, geometry.shift_array, runs, run_length, buffer)

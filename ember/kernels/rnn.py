@@ -90,8 +90,7 @@ def lstm_backward(grad_out, grad_h, grad_c, gates, hs, cs, tanh_cs, w_hh, revers
     c_prev = cs[1:] if reverse else cs[:-1]
     dh = np.zeros((batch, hidden), dtype) if grad_h is None else grad_h.astype(dtype, copy=True)
     dc = np.zeros((batch, hidden), dtype) if grad_c is None else grad_c.astype(dtype, copy=True)
-    fused = _numba.available() and dtype.kind == "f" and dtype.itemsize >= 4
-    steps_backward = _fused_steps_backward if fused else _steps_backward
+    steps_backward = _fused_steps_backward if _numba.suits(gates) else _steps_backward
     grad_pre = steps_backward(grad_out, gates, c_prev, tanh_cs, w_hh, reversed(order), dh, dc)
     flat = grad_pre.reshape(steps * batch, 4 * hidden)
     h_prev = (hs[1:] if reverse else hs[:-1]).reshape(steps * batch, hidden)

@@ -151,6 +151,17 @@ def test_graph_node_name_matches_torch():
     assert type(ember.nn.ConvTranspose2d(2, 3, 3)(x).grad_fn).__name__ == "ConvolutionBackward0"
 
 
+@pytest.mark.parametrize("build, channels", [
+    (lambda nn: nn.Conv2d(3, 2, 3).half(), 3),                       # direct-loop size
+    (lambda nn: nn.Conv2d(4, 16, 3, padding=1).half(), 4),           # GEMMs
+    (lambda nn: nn.ConvTranspose2d(16, 16, 3).half(), 16),           # GEMMs and the fold
+])
+def test_float16_runs_on_numpy_and_matches_torch(build, channels):
+    """numba has no float16 arithmetic: half convolutions and their gradients stay on NumPy's kernels."""
+    e_mod, _ = check_module(build, randn(2, channels, 7, 7, dtype=np.float16), atol=2e-2, rtol=2e-2)
+    assert e_mod.weight.grad.dtype == ember.float16
+
+
 def test_float32_stays_float32():
     out = ember.nn.Conv2d(3, 4, 3)(ember.randn(2, 3, 8, 8))
     assert out.dtype == ember.float32 and out._array.dtype == np.float32 and out.is_contiguous()
