@@ -172,9 +172,9 @@ def _only_engine_holds(grad):
     shares): then .grad takes the array as it is, as torch steals such a gradient, instead of copying it. A
     C-contiguous view of a whole array counts when nothing but the view and its own root tensor refer to that
     array (a reshaped sum, a weight's transposed product)."""
-    array = grad._array
-    if not (type(grad) is _function.Tensor and type(array) is ndarray and array.flags.c_contiguous and array.flags.writeable
-            and sys.getrefcount(grad) == _ENGINE_REFERENCES and sys.getrefcount(array) == 3):
+    array = grad._array  # its references then: the tensor's, ``array`` and getrefcount's argument
+    if not (type(grad) is _function.Tensor and type(array) is ndarray and array.flags.c_contiguous
+            and array.flags.writeable and sys.getrefcount(grad) == _ENGINE_REFERENCES and sys.getrefcount(array) == 3):
         return False
     base = array.base
     if base is None:

@@ -335,6 +335,7 @@ def test_few_channel_convolutions_take_the_direct_loops(monkeypatch, build, shap
     compiled_kernels.use(True)
     calls = []
     for name in ("forward", "weight_grad", "input_grad"):
-        monkeypatch.setattr(conv_direct, name, lambda *a, _f=getattr(conv_direct, name), _n=name: calls.append(_n) or _f(*a))
+        kernel = getattr(conv_direct, name)
+        monkeypatch.setattr(conv_direct, name, lambda *a, _f=kernel, _n=name: calls.append(_n) or _f(*a))
     check_module(build, randn(*shape))
     assert sorted(set(calls)) == (["forward", "input_grad", "weight_grad"] if direct else [])
