@@ -115,9 +115,8 @@ def _pairs(weight_shape, shifts):
 def forward(buffer, weight, shifts, width):
     """Wide output rows (C_out, N, width) of the convolution of a phase buffer with ``weight`` (C_out, C_g, *k)."""
     out = np.empty((weight.shape[0], buffer.shape[1], width), buffer.dtype)
-    flat = np.ascontiguousarray(weight.reshape(weight.shape[0], -1))
-    run_parallel(_forward, [(buffer, flat, *_pairs(weight.shape, shifts), width, out, a, b)
-                            for a, b in sample_ranges(buffer.shape[1])])
+    flat, pairs = np.ascontiguousarray(weight.reshape(weight.shape[0], -1)), _pairs(weight.shape, shifts)
+    run_parallel(_forward, [(buffer, flat, *pairs, width, out, a, b) for a, b in sample_ranges(buffer.shape[1])])
     return out
 
 
@@ -125,15 +124,14 @@ def weight_grad(buffer, grad, shifts, width, weight_shape):
     """The weight gradient, of ``weight_shape``, from a phase buffer and wide gradient rows."""
     ranges = sample_ranges(buffer.shape[1])
     totals = np.zeros((len(ranges), weight_shape[0], int(np.prod(weight_shape[1:]))), grad.dtype)
-    run_parallel(_weight_grad, [(buffer, grad, *_pairs(weight_shape, shifts), width, totals[i], a, b)
-                                for i, (a, b) in enumerate(ranges)])
+    pairs = _pairs(weight_shape, shifts)
+    run_parallel(_weight_grad, [(buffer, grad, *pairs, width, totals[i], a, b) for i, (a, b) in enumerate(ranges)])
     return totals.sum(0).reshape(weight_shape)
 
 
 def input_grad(grad, weight, shifts, width, channels, length):
     """The phase buffer (C_in, N, length) of the input gradient, from wide gradient rows and ``weight``."""
     buffer = np.empty((channels, grad.shape[1], length), grad.dtype)
-    flat = np.ascontiguousarray(weight.reshape(weight.shape[0], -1))
-    run_parallel(_input_grad, [(grad, flat, *_pairs(weight.shape, shifts), width, buffer, a, b)
-                               for a, b in sample_ranges(grad.shape[1])])
+    flat, pairs = np.ascontiguousarray(weight.reshape(weight.shape[0], -1)), _pairs(weight.shape, shifts)
+    run_parallel(_input_grad, [(grad, flat, *pairs, width, buffer, a, b) for a, b in sample_ranges(grad.shape[1])])
     return buffer
